@@ -1,0 +1,107 @@
+package chitchat.auth;
+
+import chitchat.http.ApiException;
+import chitchat.http.Reply;
+import chitchat.http.Request;
+import chitchat.http.Routes;
+import chitchat.token.Tokens;
+import chitchat.users.UserStore;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The auth endpoints of the contract: sign up, log in, log out, who am I, and the user list.
+ *
+ * <p>Each endpoint reads like the contract's table row: parse and check input (a 400 changes nothing), do the one
+ * thing, answer. Errors, CSRF checks and logging are {@link Routes}' job.
+ */
+final class AuthApi {
+
+    private static final Logger log = LoggerFactory.getLogger(AuthApi.class);
+
+    /** The same words for "no such user" and "wrong password", so a response never tells which names exist. */
+    private static final String BAD_CREDENTIALS = "Wrong username or password.";
+
+    private final UserStore users;
+    private final Passwords passwords;
+    private final Tokens tokens;
+    private final LoginThrottle throttle;
+    private final SessionCookie cookie;
+
+    AuthApi(UserStore users, Passwords passwords, Tokens tokens, LoginThrottle throttle, SessionCookie cookie) {
+        this.users = users;
+        this.passwords = passwords;
+        this.tokens = tokens;
+        this.throttle = throttle;
+        this.cookie = cookie;
+    }
+
+    void register(Routes routes) {
+        routes.post("/api/auth/signup", this::signup)
+                .post("/api/auth/login", this::login)
+                .post("/api/auth/logout", this::logout)
+                .get("/api/auth/me", this::me)
+                .get("/api/users", this::users);
+    }
+
+    private Reply signup(Request request) throws Exception {
+        Credentials credentials = Credentials.from(request.jsonBody());
+        String hash = passwords.hash(credentials.password());
+        if (!users.create(credentials.username(), hash)) {
+            throw new ApiException(409, "username_taken", "That username is taken. Please choose another.");
+        }
+        log.info("event=signup user={}", credentials.username());
+        return signedIn(Reply.created(new UserView(credentials.username())), credentials.username());
+    }
+
+    private Reply login(Request request) throws Exception {
+        Credentials credentials = Credentials.from(request.jsonBody());
+        String address = request.clientAddress();
+        var wait = throttle.blocked(credentials.username(), address);
+        if (wait.isPresent()) {
+            log.warn("event=login_throttled user={} address={}", credentials.username(), address);
+            throw tooMany(wait.get());
+        }
+        String hash = users.find(credentials.username()).map(UserStore.User::passwordHash).orElse(null);
+        if (!passwords.matches(credentials.password(), hash)) {
+            throttle.failed(credentials.username(), address);
+            log.info("event=login_failed user={} address={}", credentials.username(), address);
+            throw new ApiException(401, "invalid_credentials", BAD_CREDENTIALS);
+        }
+        throttle.succeeded(credentials.username());
+        log.info("event=login user={}", credentials.username());
+        return signedIn(Reply.ok(new UserView(credentials.username())), credentials.username());
+    }
+
+    private Reply logout(Request request) {
+        return Reply.noContent().withCookie(cookie.clear());
+    }
+
+    private Reply me(Request request) {
+        return Reply.ok(new UserView(request.requireUser(tokens)));
+    }
+
+    private Reply users(Request request) {
+        String caller = request.requireUser(tokens);
+        List<UserView> others = users.listExcept(caller).stream().map(UserView::new).toList();
+        return Reply.ok(others);
+    }
+
+    private Reply signedIn(Reply reply, String username) {
+        return reply.withCookie(cookie.issue(tokens.issue(username), tokens.lifetime()));
+    }
+
+    private static ApiException tooMany(Duration wait) {
+        long seconds = Math.max(1, wait.toSeconds());
+        return new ApiException(429, "too_many_attempts",
+                "Too many failed attempts. Try again in " + Math.max(1, (seconds + 59) / 60) + " minute(s).",
+                Map.of("Retry-After", String.valueOf(seconds)));
+    }
+
+    /** {@code {"username"}}, the contract's user shape. */
+    record UserView(String username) {
+    }
+}

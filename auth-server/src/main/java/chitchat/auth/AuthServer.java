@@ -1,0 +1,115 @@
+package chitchat.auth;
+
+import chitchat.config.Config;
+import chitchat.config.ConfigException;
+import chitchat.config.Env;
+import chitchat.http.Health;
+import chitchat.http.HttpServers;
+import chitchat.http.Origins;
+import chitchat.http.Routes;
+import chitchat.metrics.Metrics;
+import chitchat.store.Store;
+import chitchat.token.Tokens;
+import chitchat.users.UserStore;
+import com.sun.net.httpserver.HttpServer;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The auth-server: accounts and sessions for Chit-Chat.
+ *
+ * <p>It signs people up and logs them in (bcrypt-hashed passwords in MongoDB), and proves who they are afterwards
+ * with a signed JWT in an HttpOnly cookie. Other services never call it: they verify the same token with the shared
+ * secret. It runs on the JDK's own HTTP server with a virtual thread per request.
+ *
+ * <p>Settings (environment): the contract's shared ones, plus {@code BCRYPT_COST} (default 12) and
+ * {@code JWT_TTL_HOURS} (default 24).
+ */
+public final class AuthServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(AuthServer.class);
+
+    private final HttpServer http;
+    private final Store store;
+
+    private AuthServer(HttpServer http, Store store) {
+        this.http = http;
+        this.store = store;
+    }
+
+    public static void main(String[] args) {
+        try {
+            AuthServer server = start(Env.system());
+            Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
+        } catch (ConfigException e) {
+            log.error("event=startup_failed reason=\"{}\"", e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    /** Starts a complete auth-server configured by {@code env}. */
+    public static AuthServer start(Env env) {
+        int defaultPort = 8081;
+        Config config = Config.from(env, defaultPort, ownOrigins(env, defaultPort));
+        Tokens tokens = Tokens.configured(env, config);
+        Store store = Store.open(config);
+        try {
+            Metrics metrics = new Metrics("auth");
+            Routes routes = new Routes(new Origins(config.allowedOrigins()), config.trustProxy());
+            Module module = module(env, config, store, tokens);
+            module.register(routes);
+            HttpServer http = HttpServers.create(config.httpPort());
+            routes.paths().forEach(path -> http.createContext(path, routes));
+            http.createContext("/healthz", new Health().check("store", store::health));
+            http.createContext("/metrics", metrics);
+            http.start();
+            log.info("event=started service=auth port={} store={} bcrypt_cost={}", http.getAddress().getPort(), store.kind(), module.passwords.cost());
+            return new AuthServer(http, store);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    /** The auth endpoints, ready to be registered on any {@link Routes} (the all-in-one launcher shares one). */
+    public record Module(AuthApi api, Passwords passwords) {
+        public void register(Routes routes) {
+            api.register(routes);
+        }
+    }
+
+    public static Module module(Env env, Config config, Store store, Tokens tokens) {
+        int cost = env.integer("BCRYPT_COST", 12, Passwords.MIN_COST, 31);
+        Passwords passwords = new Passwords(cost, Runtime.getRuntime().availableProcessors());
+        LoginThrottle throttle = new LoginThrottle(
+                env.integer("LOGIN_MAX_FAILURES_PER_USER", 5, 1, 1000),
+                env.integer("LOGIN_MAX_FAILURES_PER_ADDRESS", 20, 1, 100_000),
+                Duration.ofMinutes(env.integer("LOGIN_LOCKOUT_MINUTES", 15, 1, 24 * 60)),
+                Clock.systemUTC());
+        AuthApi api = new AuthApi(new UserStore(store.database()), passwords, tokens, throttle, new SessionCookie(config.cookieSecure()));
+        return new Module(api, passwords);
+    }
+
+    private static List<String> ownOrigins(Env env, int defaultPort) {
+        List<String> origins = new ArrayList<>(Config.localOrigins(8080)); // the public origin in make run / compose
+        origins.addAll(Config.localOrigins(env.integer("HTTP_PORT", defaultPort, 0, 65535)));
+        return origins;
+    }
+
+    public int port() {
+        return http.getAddress().getPort();
+    }
+
+    /** Stops accepting, lets requests in flight finish (up to 5 s), then closes the store. */
+    @Override
+    public void close() {
+        log.info("event=stopping service=auth");
+        http.stop(5);
+        store.close();
+        log.info("event=stopped service=auth");
+    }
+}

@@ -1,0 +1,84 @@
+package chitchat.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The settings both services share, as the contract names them.
+ *
+ * @param httpPort       HTTP listener ({@code HTTP_PORT}); 0 picks a free port (tests)
+ * @param mongoUri       a real MongoDB, or empty for the embedded store under {@code dataDir}
+ * @param mongoDb        database name
+ * @param redisUrl       Redis for cross-instance delivery, or empty for the in-process broker
+ * @param allowedOrigins origins allowed for CORS, POST and the WebSocket handshake
+ * @param cookieSecure   whether the auth cookie carries {@code Secure}
+ * @param dataDir        where embedded data (store files, the dev JWT key) lives
+ * @param production     {@code APP_ENV=production}: no dev fallbacks for secrets
+ * @param trustProxy     take the client address from the last {@code X-Forwarded-For} hop (behind nginx/ALB)
+ */
+public record Config(
+        int httpPort,
+        Optional<String> mongoUri,
+        String mongoDb,
+        Optional<URI> redisUrl,
+        List<String> allowedOrigins,
+        boolean cookieSecure,
+        Path dataDir,
+        boolean production,
+        boolean trustProxy) {
+
+    /**
+     * Reads the shared settings.
+     *
+     * @param defaultHttpPort this process's port from the contract (8081 auth, 8082 chat, 8080 launcher)
+     * @param ownOrigins      the origins this process serves pages from, used when ALLOWED_ORIGINS is unset
+     */
+    public static Config from(Env env, int defaultHttpPort, List<String> ownOrigins) {
+        return new Config(
+                env.integer("HTTP_PORT", defaultHttpPort, 0, 65535),
+                env.optional("MONGO_URI"),
+                env.string("MONGO_DB", "chitchat"),
+                env.optional("REDIS_URL").map(Config::redisUri),
+                env.optional("ALLOWED_ORIGINS").map(Config::origins).orElse(ownOrigins),
+                env.bool("COOKIE_SECURE", false),
+                Path.of(env.string("DATA_DIR", "./data")).toAbsolutePath().normalize(),
+                env.string("APP_ENV", "development").equalsIgnoreCase("production"),
+                env.bool("TRUST_PROXY", false));
+    }
+
+    /** The origins a browser uses for a page served on {@code port} of this machine. */
+    public static List<String> localOrigins(int port) {
+        return List.of("http://localhost:" + port, "http://127.0.0.1:" + port);
+    }
+
+    private static URI redisUri(String raw) {
+        try {
+            URI uri = URI.create(raw);
+            if (("redis".equals(uri.getScheme()) || "rediss".equals(uri.getScheme())) && uri.getHost() != null) {
+                return uri;
+            }
+        } catch (IllegalArgumentException ignored) {
+            // reported below
+        }
+        throw new ConfigException("REDIS_URL must look like redis://[user:pass@]host:port or rediss://..., got '" + redact(raw) + "'");
+    }
+
+    private static List<String> origins(String raw) {
+        List<String> origins = Arrays.stream(raw.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                .map(s -> s.endsWith("/") ? s.substring(0, s.length() - 1) : s).toList();
+        for (String origin : origins) {
+            if (!origin.matches("https?://[^/\\s]+")) {
+                throw new ConfigException("ALLOWED_ORIGINS entries must look like https://chat.example.com, got '" + origin + "'");
+            }
+        }
+        return origins;
+    }
+
+    /** Hides a password in a URL so that it never reaches a log line. */
+    public static String redact(String url) {
+        return url.replaceAll("//([^:/@]*):[^@/]*@", "//$1:***@");
+    }
+}

@@ -1,0 +1,30 @@
+package chitchat.http;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.Executors;
+
+/** Creates JDK HTTP servers with a virtual thread per request. */
+public final class HttpServers {
+
+    private HttpServers() {
+    }
+
+    /**
+     * A server on {@code port} (0 = any free port), not yet started.
+     *
+     * <p>Without an executor the JDK server handles requests one at a time on its dispatcher thread; with a
+     * virtual thread per request, a handler may block on the database or on bcrypt without holding up the others.
+     */
+    public static HttpServer create(int port) {
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress(port), 512);
+            server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen on HTTP port " + port + " (in use? set HTTP_PORT)", e);
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package chitchat.store;
+
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** A MongoDB wire-protocol server in this JVM, on a loopback port, persisted to one H2 file (or memory). */
+public final class EmbeddedMongo implements AutoCloseable {
+
+    private final MongoServer server;
+    private final InetSocketAddress address;
+
+    private EmbeddedMongo(MongoServer server, int port) {
+        this.server = server;
+        server.bind("127.0.0.1", port);
+        this.address = server.getLocalAddress();
+    }
+
+    /** Keeps data in {@code dataDir/chitchat-store.mv.db}, so it survives restarts. */
+    public static EmbeddedMongo persistent(Path dataDir, int port) {
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create DATA_DIR " + dataDir, e);
+        }
+        return new EmbeddedMongo(new MongoServer(new H2Backend(dataDir.resolve("chitchat-store.mv.db").toString())), port);
+    }
+
+    /** Keeps data in memory only: for tests that want a fresh store. */
+    public static EmbeddedMongo inMemory() {
+        return new EmbeddedMongo(new MongoServer(new MemoryBackend()), 0);
+    }
+
+    public String connectionString() {
+        return "mongodb://127.0.0.1:" + address.getPort();
+    }
+
+    public int port() {
+        return address.getPort();
+    }
+
+    @Override
+    public void close() {
+        server.shutdownNow();
+    }
+}

@@ -1,0 +1,103 @@
+package chitchat.chat;
+
+import chitchat.config.Config;
+import chitchat.config.ConfigException;
+import chitchat.config.Env;
+import chitchat.http.Health;
+import chitchat.http.HttpServers;
+import chitchat.http.Origins;
+import chitchat.http.Routes;
+import chitchat.metrics.Metrics;
+import chitchat.store.Store;
+import chitchat.token.Tokens;
+import com.sun.net.httpserver.HttpServer;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The chat-server: real-time one-to-one messaging for Chit-Chat.
+ *
+ * <p>Browsers hold a WebSocket to one instance ({@code WS_PORT}, path {@code /ws}); each message is stored in
+ * MongoDB, acknowledged to its sender, and published on the receiver's Redis channel, which every instance where
+ * the receiver is connected has subscribed to. The HTTP side ({@code HTTP_PORT}) serves history for catching up,
+ * {@code /healthz} and {@code /metrics}. A message's path through the code: {@code ChatSocketServer} ->
+ * {@code Connection} -> {@link Relay} -> {@code MessageStore}, then {@code Broker} -> {@code ConnectionRegistry}
+ * -> {@code Connection} on whichever instances the receiver is connected to.
+ *
+ * <p>Settings (environment): the contract's shared ones, {@code WS_PORT}, and the limits in {@code Limits}.
+ */
+public final class ChatServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ChatServer.class);
+
+    private final HttpServer http;
+    private final ChatService chat;
+    private final Store store;
+
+    private ChatServer(HttpServer http, ChatService chat, Store store) {
+        this.http = http;
+        this.chat = chat;
+        this.store = store;
+    }
+
+    public static void main(String[] args) {
+        try {
+            ChatServer server = start(Env.system());
+            Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
+        } catch (ConfigException e) {
+            log.error("event=startup_failed reason=\"{}\"", e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    public static ChatServer start(Env env) {
+        int defaultPort = 8082;
+        List<String> ownOrigins = new ArrayList<>(Config.localOrigins(8080));
+        ownOrigins.addAll(Config.localOrigins(env.integer("HTTP_PORT", defaultPort, 0, 65535)));
+        Config config = Config.from(env, defaultPort, ownOrigins);
+        Tokens tokens = Tokens.configured(env, config);
+        Store store = Store.open(config);
+        ChatService chat = null;
+        try {
+            Metrics metrics = new Metrics("chat");
+            chat = ChatService.start(env, config, store, tokens, metrics.registry());
+            Routes routes = new Routes(new Origins(config.allowedOrigins()), config.trustProxy());
+            chat.register(routes);
+            Health health = new Health().check("store", store::health);
+            chat.addHealth(health);
+
+            HttpServer http = HttpServers.create(config.httpPort());
+            routes.paths().forEach(path -> http.createContext(path, routes));
+            http.createContext("/healthz", health);
+            http.createContext("/metrics", metrics);
+            http.start();
+            log.info("event=started service=chat http_port={} ws_port={} store={}", http.getAddress().getPort(), chat.wsPort(), store.kind());
+            return new ChatServer(http, chat, store);
+        } catch (RuntimeException e) {
+            if (chat != null) {
+                chat.close();
+            }
+            store.close();
+            throw e;
+        }
+    }
+
+    public int httpPort() {
+        return http.getAddress().getPort();
+    }
+
+    public int wsPort() {
+        return chat.wsPort();
+    }
+
+    @Override
+    public void close() {
+        log.info("event=stopping service=chat");
+        chat.close();
+        http.stop(1);
+        store.close();
+        log.info("event=stopped service=chat");
+    }
+}

@@ -1,0 +1,121 @@
+package chitchat.chat;
+
+import chitchat.chat.broker.Broker;
+import chitchat.chat.broker.LocalBroker;
+import chitchat.chat.broker.RedisBroker;
+import chitchat.chat.messages.HistoryApi;
+import chitchat.chat.messages.MessageStore;
+import chitchat.chat.ws.ChatSocketServer;
+import chitchat.chat.ws.Connection;
+import chitchat.chat.ws.ConnectionRegistry;
+import chitchat.chat.ws.Limits;
+import chitchat.config.Config;
+import chitchat.config.Env;
+import chitchat.http.Health;
+import chitchat.http.Origins;
+import chitchat.http.Routes;
+import chitchat.store.Store;
+import chitchat.token.Tokens;
+import chitchat.users.UserStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.java_websocket.framing.CloseFrame;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The chat part of a process, wired: WebSocket server, connection registry, broker, message store, history API.
+ *
+ * <p>{@link ChatServer} runs it with its own HTTP server; the all-in-one launcher runs it beside the auth
+ * endpoints and the static client on one HTTP server. Either way the wiring is this, and only this.
+ */
+public final class ChatService implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ChatService.class);
+
+    private final ChatSocketServer sockets;
+    private final ConnectionRegistry registry;
+    private final Broker broker;
+    private final HistoryApi history;
+    private final ScheduledExecutorService timers;
+
+    private ChatService(ChatSocketServer sockets, ConnectionRegistry registry, Broker broker, HistoryApi history,
+                        ScheduledExecutorService timers) {
+        this.sockets = sockets;
+        this.registry = registry;
+        this.broker = broker;
+        this.history = history;
+        this.timers = timers;
+    }
+
+    /** Starts the WebSocket server on {@code WS_PORT} (default 8083) and connects the broker. */
+    public static ChatService start(Env env, Config config, Store store, Tokens tokens, MeterRegistry meters) {
+        int wsPort = env.integer("WS_PORT", 8083, 0, 65535);
+        Limits limits = Limits.from(env);
+        ChatMetrics metrics = new ChatMetrics(meters);
+        MessageStore messages = new MessageStore(store.database());
+        UserDirectory users = new UserDirectory(new UserStore(store.database()));
+
+        ConnectionRegistry registry = new ConnectionRegistry();
+        Broker broker = config.redisUrl().<Broker>map(uri -> new RedisBroker(uri, registry)).orElseGet(() -> new LocalBroker(registry));
+        registry.attach(broker);
+
+        ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("ws-timers").daemon().factory());
+        Connection.Handler relay = new Relay(messages, users, broker, metrics);
+        ChatSocketServer sockets = new ChatSocketServer(new InetSocketAddress(wsPort), tokens,
+                new Origins(config.allowedOrigins()), registry, relay, metrics, limits, timers);
+        try {
+            sockets.startAndAwait();
+        } catch (RuntimeException e) {
+            broker.close();
+            timers.shutdownNow();
+            throw e;
+        }
+        metrics.gauge("chat_connections", "open WebSocket connections", registry::connections);
+        metrics.gauge("chat_connected_users", "users with a connection here", registry::users);
+        metrics.gauge("chat_subscriptions", "user channels subscribed at the broker", broker::subscriptions);
+        log.info("event=chat_started ws_port={} broker={} limits={}", sockets.getPort(), broker.getClass().getSimpleName(), limits);
+        return new ChatService(sockets, registry, broker, new HistoryApi(messages, tokens), timers);
+    }
+
+    public void register(Routes routes) {
+        history.register(routes);
+    }
+
+    public void addHealth(Health health) {
+        health.check("broker", broker::health)
+                .figure("connections", registry::connections)
+                .figure("users", registry::users)
+                .figure("subscriptions", broker::subscriptions);
+    }
+
+    public int wsPort() {
+        return sockets.getPort();
+    }
+
+    /**
+     * Graceful shutdown: refuse new connections, finish the frames already received (store and ack them), then
+     * close every connection with 1001 "going away" so clients reconnect, to another instance if there is one.
+     */
+    @Override
+    public void close() {
+        sockets.drain();
+        List<Connection> connections = registry.all();
+        connections.forEach(Connection::finish);
+        long deadline = System.currentTimeMillis() + 5000;
+        try {
+            for (Connection c : connections) {
+                c.awaitFinished(deadline - System.currentTimeMillis());
+            }
+            sockets.stop(2000, "server shutting down");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        broker.close();
+        timers.shutdownNow();
+        log.info("event=chat_stopped connections_closed={} code={}", connections.size(), CloseFrame.GOING_AWAY);
+    }
+}

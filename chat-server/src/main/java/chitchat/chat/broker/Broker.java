@@ -1,0 +1,38 @@
+package chitchat.chat.broker;
+
+import chitchat.http.Health;
+
+/** Publish/subscribe by username. Implementations are thread-safe. */
+public interface Broker extends AutoCloseable {
+
+    /** Where a broker hands what it receives. Called on the broker's own threads; must not block. */
+    interface Delivery {
+        /** A payload published to {@code user}'s channel. */
+        void deliver(String user, String payload);
+
+        /** Deliveries may have been missed (the broker link was down): tell every connection to catch up. */
+        void resync();
+    }
+
+    static String channel(String user) {
+        return "chat_" + user;
+    }
+
+    /** Start receiving {@code user}'s channel (idempotent). */
+    void subscribe(String user);
+
+    /** Stop receiving {@code user}'s channel (idempotent). */
+    void unsubscribe(String user);
+
+    /** Publishes to {@code user}'s channel; false when the broker is unreachable (the message is stored anyway). */
+    boolean publish(String user, String payload);
+
+    /** For {@code /healthz}. */
+    Health.Check health();
+
+    /** How many user channels this instance is subscribed to, as the broker confirms it. */
+    int subscriptions();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,266 @@
+package chitchat.chat.broker;
+
+import chitchat.config.Config;
+import chitchat.http.Health;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisPool;
+import redis.clients.jedis.JedisPubSub;
+
+/**
+ * The Redis Pub/Sub broker: one subscription connection for everything this instance receives, and a pool of
+ * connections for publishing.
+ *
+ * <p>Jedis' pub/sub has sharp edges (see pitfalls.md), and each is handled here, in one place:
+ * <ul>
+ *   <li>A subscription connection serves one thread at a time: {@code subscribe}/{@code unsubscribe}/{@code ping}
+ *       calls from other threads go through {@link #lock}.</li>
+ *   <li>The subscription loop ends when no channel is left: a permanent control channel keeps it alive.</li>
+ *   <li>The connection has no read timeout, so a half-open link would hang silently: a heartbeat pings it and
+ *       drops the connection when no pong comes back.</li>
+ *   <li>There is no automatic resubscribe: a dedicated thread reconnects with backoff and jitter, subscribes
+ *       every user still connected here ({@link #wanted}), then asks the connections to resync, since whatever
+ *       was published meanwhile is lost (pub/sub is at-most-once; the store is not).</li>
+ *   <li>An exception escaping {@code onMessage} would end the subscription: everything is caught there.</li>
+ * </ul>
+ */
+public final class RedisBroker implements Broker {
+
+    private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
+    private static final String CONTROL_CHANNEL = "chitchat_control";
+    private static final Duration HEARTBEAT = Duration.ofSeconds(5);
+    private static final Duration PONG_DEADLINE = Duration.ofSeconds(15);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+
+    private final URI uri;
+    private final Delivery delivery;
+    private final JedisPool publishers;
+    /** Every user with a connection here: what the subscription must cover, now and after a reconnect. */
+    private final Set<String> wanted = ConcurrentHashMap.newKeySet();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final AtomicInteger confirmed = new AtomicInteger();
+    private final Thread subscriber;
+    private final ScheduledExecutorService heartbeat;
+
+    private volatile Listener listener; // the live subscription, or null while the link is down
+    private volatile Jedis subscriberConnection;
+    private volatile long lastPongNanos;
+    private volatile boolean closed;
+    private boolean everConnected; // touched only on the subscriber thread
+
+    public RedisBroker(URI uri, Delivery delivery) {
+        this.uri = uri;
+        this.delivery = delivery;
+        GenericObjectPoolConfig<Jedis> pool = new GenericObjectPoolConfig<>();
+        pool.setMaxTotal(64);
+        pool.setMaxIdle(64);
+        pool.setMaxWait(Duration.ofSeconds(2));
+        pool.setTestWhileIdle(true);
+        pool.setJmxEnabled(false);
+        this.publishers = new JedisPool(pool, uri, 2000, 2000);
+        this.subscriber = Thread.ofPlatform().name("redis-subscriber").daemon().start(this::subscribeLoop);
+        this.heartbeat = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("redis-heartbeat").daemon().factory());
+        heartbeat.scheduleWithFixedDelay(this::beat, HEARTBEAT.toMillis(), HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void subscribe(String user) {
+        wanted.add(user);
+        onLink(l -> l.subscribe(Broker.channel(user)));
+    }
+
+    @Override
+    public void unsubscribe(String user) {
+        wanted.remove(user);
+        onLink(l -> l.unsubscribe(Broker.channel(user)));
+    }
+
+    @Override
+    public boolean publish(String user, String payload) {
+        if (listener == null) {
+            return false; // the link is down: fail fast, the message is stored and clients will resync
+        }
+        for (int attempt = 1; attempt <= 2; attempt++) {
+            try (Jedis jedis = publishers.getResource()) {
+                jedis.publish(Broker.channel(user), payload);
+                return true;
+            } catch (RuntimeException e) {
+                log.warn("event=publish_failed user={} attempt={} error=\"{}\"", user, attempt, e.getMessage());
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public Health.Check health() {
+        return listener != null ? new Health.Check(true, "up") : new Health.Check(false, "down");
+    }
+
+    @Override
+    public int subscriptions() {
+        return Math.max(0, confirmed.get() - 1); // less the control channel
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        heartbeat.shutdownNow();
+        onLink(JedisPubSub::unsubscribe);
+        Jedis connection = subscriberConnection;
+        if (connection != null) {
+            connection.disconnect();
+        }
+        try {
+            subscriber.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        publishers.close();
+    }
+
+    /** Runs a command on the live subscription connection, if there is one; a failure means the link is going down. */
+    private void onLink(java.util.function.Consumer<Listener> command) {
+        lock.lock();
+        try {
+            Listener live = listener;
+            if (live != null) {
+                command.accept(live);
+            }
+        } catch (RuntimeException e) {
+            log.warn("event=subscription_command_failed error=\"{}\"", e.getMessage());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void subscribeLoop() {
+        long backoffMillis = 100;
+        while (!closed) {
+            try (Jedis jedis = new Jedis(uri, 3000, 0)) { // read timeout 0: a subscription waits indefinitely; the heartbeat watches it
+                subscriberConnection = jedis;
+                lastPongNanos = System.nanoTime();
+                Listener fresh = new Listener();
+                jedis.subscribe(fresh, CONTROL_CHANNEL); // returns when the link ends
+                backoffMillis = 100;
+            } catch (RuntimeException e) {
+                if (!closed) {
+                    log.warn("event=redis_link_down uri={} error=\"{}\" retry_ms={}", Config.redact(uri.toString()), e.getMessage(), backoffMillis);
+                }
+            } finally {
+                markDown();
+            }
+            if (!closed) {
+                sleep(backoffMillis + ThreadLocalRandom.current().nextLong(backoffMillis / 2 + 1));
+                backoffMillis = Math.min(backoffMillis * 2, MAX_BACKOFF.toMillis());
+            }
+        }
+    }
+
+    private void markDown() {
+        lock.lock();
+        try {
+            listener = null;
+            subscriberConnection = null;
+            confirmed.set(0);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Pings the subscription; drops the connection when pongs stopped coming, so the loop reconnects. */
+    private void beat() {
+        try {
+            if (listener == null) {
+                return;
+            }
+            if (System.nanoTime() - lastPongNanos > PONG_DEADLINE.toNanos()) {
+                log.warn("event=redis_heartbeat_lost action=reconnect");
+                Jedis connection = subscriberConnection;
+                if (connection != null) {
+                    connection.disconnect();
+                }
+                return;
+            }
+            onLink(JedisPubSub::ping);
+        } catch (RuntimeException e) {
+            log.warn("event=redis_heartbeat_error error=\"{}\"", e.getMessage());
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Receives on the subscription connection's thread. Nothing may escape these callbacks. */
+    private final class Listener extends JedisPubSub {
+
+        @Override
+        public void onSubscribe(String channel, int subscribedChannels) {
+            confirmed.set(subscribedChannels);
+            if (!CONTROL_CHANNEL.equals(channel)) {
+                return;
+            }
+            // The link is up. Cover every user connected here (some may have arrived while it was down) before
+            // publishing becomes possible, so no one connected misses what is published from now on.
+            lock.lock();
+            try {
+                String[] channels = wanted.stream().map(Broker::channel).toArray(String[]::new);
+                if (channels.length > 0) {
+                    subscribe(channels);
+                }
+                listener = this;
+            } catch (RuntimeException e) {
+                log.warn("event=resubscribe_failed error=\"{}\"", e.getMessage());
+            } finally {
+                lock.unlock();
+            }
+            lastPongNanos = System.nanoTime();
+            log.info("event=redis_link_up uri={} users={}", Config.redact(uri.toString()), channels());
+            if (everConnected) {
+                delivery.resync();
+            }
+            everConnected = true;
+        }
+
+        @Override
+        public void onUnsubscribe(String channel, int subscribedChannels) {
+            confirmed.set(subscribedChannels);
+        }
+
+        @Override
+        public void onMessage(String channel, String message) {
+            try {
+                if (channel.startsWith("chat_")) {
+                    delivery.deliver(channel.substring(5), message);
+                }
+            } catch (Throwable t) {
+                log.error("event=delivery_failed channel={} error=\"{}\"", channel, t.toString());
+            }
+        }
+
+        @Override
+        public void onPong(String pattern) {
+            lastPongNanos = System.nanoTime();
+        }
+
+        private int channels() {
+            return wanted.size();
+        }
+    }
+}

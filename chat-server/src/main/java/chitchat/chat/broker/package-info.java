@@ -1,0 +1,10 @@
+/**
+ * The broker: how a message reaches connections on other chat-server instances.
+ *
+ * <p>Every user has a channel, {@code chat_<username>}. An instance subscribes to it while that user has at least
+ * one connection there, and a sender's instance publishes each new message to the receiver's channel and to the
+ * sender's own (for their other devices). So any number of instances deliver to each other without knowing of
+ * each other. {@link chitchat.chat.broker.LocalBroker} does this in process for a single instance;
+ * {@link chitchat.chat.broker.RedisBroker} does it with Redis Pub/Sub.
+ */
+package chitchat.chat.broker;

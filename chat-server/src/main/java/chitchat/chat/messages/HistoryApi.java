@@ -1,0 +1,86 @@
+package chitchat.chat.messages;
+
+import chitchat.chat.ws.Frames;
+import chitchat.http.ApiException;
+import chitchat.http.Reply;
+import chitchat.http.Request;
+import chitchat.http.Routes;
+import chitchat.token.Tokens;
+import chitchat.users.Usernames;
+import java.util.List;
+import java.util.Optional;
+import org.bson.types.ObjectId;
+
+/**
+ * {@code GET /api/messages}: a conversation's history ({@code with=}), or everything since an id ({@code after=}).
+ *
+ * <p>Every query is scoped to the caller: the conversation key always includes the caller's own name, and the
+ * catch-up filter names the caller as sender or receiver, so no parameter can reach someone else's messages.
+ * Pages are keyset pages on {@code _id} ({@code before=}, {@code after=}), which stay fast however deep they go,
+ * unlike skip/offset.
+ */
+public final class HistoryApi {
+
+    static final int DEFAULT_LIMIT = 50;
+    static final int MAX_LIMIT = 200;
+
+    private final MessageStore messages;
+    private final Tokens tokens;
+
+    public HistoryApi(MessageStore messages, Tokens tokens) {
+        this.messages = messages;
+        this.tokens = tokens;
+    }
+
+    public void register(Routes routes) {
+        routes.get("/api/messages", this::history);
+    }
+
+    /** The contract's shapes: {@code {"users":[a,b],"msgs":[...]}} and {@code {"msgs":[...]}}. */
+    record Conversation(List<String> users, List<Frames.ChatMessage> msgs) {
+    }
+
+    record CatchUp(List<Frames.ChatMessage> msgs) {
+    }
+
+    private Reply history(Request request) {
+        String caller = request.requireUser(tokens);
+        Optional<String> with = request.query("with");
+        if (with.isPresent()) {
+            String other = Usernames.canonical(with.get()).orElseThrow(() -> ApiException.badRequest("'with' must be a username."));
+            int limit = limit(request, DEFAULT_LIMIT);
+            List<Message> page = messages.conversation(caller, other, id(request, "before"), limit);
+            return Reply.ok(new Conversation(List.of(caller, other), page.stream().map(Frames::chatMessage).toList()));
+        }
+        int limit = limit(request, MAX_LIMIT);
+        List<Message> page = messages.since(caller, id(request, "after"), limit);
+        return Reply.ok(new CatchUp(page.stream().map(Frames::chatMessage).toList()));
+    }
+
+    private static int limit(Request request, int fallback) {
+        Optional<String> raw = request.query("limit");
+        if (raw.isEmpty()) {
+            return fallback;
+        }
+        try {
+            int limit = Integer.parseInt(raw.get());
+            if (limit >= 1 && limit <= MAX_LIMIT) {
+                return limit;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw ApiException.badRequest("'limit' must be a number from 1 to " + MAX_LIMIT + ".");
+    }
+
+    private static Optional<ObjectId> id(Request request, String name) {
+        Optional<String> raw = request.query(name);
+        if (raw.isEmpty() || raw.get().isEmpty()) {
+            return Optional.empty();
+        }
+        if (!ObjectId.isValid(raw.get())) {
+            throw ApiException.badRequest("'" + name + "' must be a message id.");
+        }
+        return Optional.of(new ObjectId(raw.get()));
+    }
+}

@@ -1,0 +1,177 @@
+package chitchat.chat.ws;
+
+import chitchat.chat.ChatMetrics;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ScheduledFuture;
+import org.java_websocket.WebSocket;
+import org.java_websocket.WebSocketImpl;
+import org.java_websocket.exceptions.WebsocketNotConnectedException;
+import org.java_websocket.framing.CloseFrame;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One authenticated WebSocket connection: an inbox processed in order on its own virtual thread, and a bounded
+ * way out.
+ *
+ * <p>Frames arrive on Java-WebSocket's decoder threads, which are shared by many connections and must never
+ * block; {@link #received} only rate-limits and queues. The virtual thread takes frames one by one and may block
+ * on the store and the broker as long as it needs, without holding up anyone else. Going out, {@link #send}
+ * refuses to let frames pile up for a client that stopped reading: past {@link Limits#maxOutboundFrames()} the
+ * connection is dropped (the client reconnects and catches up from history) instead of growing the heap.
+ */
+public final class Connection {
+
+    private static final Logger log = LoggerFactory.getLogger(Connection.class);
+    private static final String STOP = new String("stop"); // identity-compared marker, never equal to a frame
+    private static final int OWN_IDS_REMEMBERED = 256;
+
+    /** Processes one frame from this connection; runs on the connection's virtual thread. */
+    @FunctionalInterface
+    public interface Handler {
+        void handle(Connection from, String frame);
+    }
+
+    private final WebSocket socket;
+    private final String user;
+    private final Limits limits;
+    private final ChatMetrics metrics;
+    private final BlockingQueue<String> inbox = new ArrayBlockingQueue<>(Limits.INBOX);
+    private final TokenBucket rate;
+    /** Strikes for frames refused by the rate limit; running out of them means flooding, and a close. */
+    private final TokenBucket strikes = new TokenBucket(1, 20);
+    /** clientMsgIds this connection sent lately, so that it is not sent its own message back (it gets an ack). */
+    private final Set<String> ownIds = ConcurrentHashMap.newKeySet();
+    private final ConcurrentLinkedQueue<String> ownIdsOrder = new ConcurrentLinkedQueue<>();
+    private volatile boolean accepting = true;
+    private volatile Thread worker;
+    private volatile ScheduledFuture<?> expiry;
+
+    Connection(WebSocket socket, String user, Limits limits, ChatMetrics metrics) {
+        this.socket = socket;
+        this.user = user;
+        this.limits = limits;
+        this.metrics = metrics;
+        this.rate = new TokenBucket(limits.ratePerSecond(), limits.burst());
+    }
+
+    public String user() {
+        return user;
+    }
+
+    void start(Handler handler) {
+        worker = Thread.ofVirtual().name("ws-" + user).start(() -> run(handler));
+    }
+
+    void expireAt(ScheduledFuture<?> timer) {
+        this.expiry = timer;
+    }
+
+    /** A text frame from the client. Called on a decoder thread: never blocks. */
+    void received(String frame) {
+        if (!accepting) {
+            send(Frames.error("shutting_down", "The server is restarting; reconnecting will resend this.", null));
+            return;
+        }
+        if (!rate.tryTake()) {
+            metrics.rejected("rate_limited");
+            if (!strikes.tryTake()) {
+                log.warn("event=ws_flood_closed user={}", user);
+                socket.close(CloseFrame.POLICY_VALIDATION, "too many messages");
+                return;
+            }
+            send(Frames.error("rate_limited", "You are sending too fast; slow down.", null));
+            return;
+        }
+        if (!inbox.offer(frame)) {
+            metrics.rejected("inbox_full");
+            socket.close(CloseFrame.POLICY_VALIDATION, "too many messages in flight");
+        }
+    }
+
+    /** Sends a frame unless this client is too slow to read; then it is disconnected. Any thread; never blocks. */
+    public void send(String frame) {
+        if (!socket.isOpen()) {
+            return;
+        }
+        int queued = socket instanceof WebSocketImpl impl ? impl.outQueue.size() : 0;
+        if (queued >= limits.maxOutboundFrames()) {
+            metrics.slowConsumerClosed();
+            log.warn("event=ws_slow_consumer_closed user={} queued_frames={}", user, queued);
+            socket.closeConnection(CloseFrame.TRY_AGAIN_LATER, "too slow to read");
+            return;
+        }
+        try {
+            socket.send(frame);
+            metrics.sent();
+        } catch (WebsocketNotConnectedException e) {
+            // closed meanwhile; the client catches up when it reconnects
+        }
+    }
+
+    /** Remembers a clientMsgId this connection sent (bounded), before its message is published. */
+    public void rememberOwn(String clientMsgId) {
+        if (ownIds.add(clientMsgId)) {
+            ownIdsOrder.add(clientMsgId);
+            if (ownIdsOrder.size() > OWN_IDS_REMEMBERED) {
+                String oldest = ownIdsOrder.poll();
+                if (oldest != null) {
+                    ownIds.remove(oldest);
+                }
+            }
+        }
+    }
+
+    boolean sentItself(String clientMsgId) {
+        return clientMsgId != null && ownIds.contains(clientMsgId);
+    }
+
+    /** Stops taking new frames; those already queued are still processed, then the thread ends. */
+    public void finish() {
+        accepting = false;
+        ScheduledFuture<?> timer = expiry;
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        if (!inbox.offer(STOP)) {
+            Thread t = worker;
+            if (t != null) {
+                t.interrupt();
+            }
+        }
+    }
+
+    /** Waits for the frames queued before {@link #finish()} to be processed. */
+    public boolean awaitFinished(long millis) throws InterruptedException {
+        Thread t = worker;
+        return t == null || t.join(java.time.Duration.ofMillis(Math.max(1, millis)));
+    }
+
+    void close(int code, String reason) {
+        socket.close(code, reason);
+    }
+
+    private void run(Handler handler) {
+        try {
+            while (true) {
+                String frame = inbox.take();
+                if (frame == STOP) {
+                    return;
+                }
+                try {
+                    handler.handle(this, frame);
+                } catch (Throwable t) {
+                    log.error("event=frame_failed user={} error=\"{}\"", user, t.toString(), t);
+                    send(Frames.error("internal", "Something went wrong on our side; please retry.", null));
+                }
+            }
+        } catch (InterruptedException e) {
+            // finished abruptly: the inbox was full when the connection closed
+        }
+    }
+
+}

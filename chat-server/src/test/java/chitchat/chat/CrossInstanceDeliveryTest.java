@@ -1,0 +1,163 @@
+package chitchat.chat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import chitchat.chat.testing.ChatCluster;
+import chitchat.chat.testing.WsClient;
+import chitchat.json.Json;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Two chat-server instances, one real Redis, one store, real sockets: the delivery promise of issue 3.
+ */
+@Timeout(120)
+class CrossInstanceDeliveryTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(5);
+    private static final Duration QUIET = Duration.ofMillis(700);
+    private static ChatCluster cluster;
+
+    @BeforeAll
+    static void start() {
+        cluster = new ChatCluster(2, Map.of());
+        cluster.createUsers("alice", "bob", "carol");
+    }
+
+    @AfterAll
+    static void stop() {
+        cluster.close();
+    }
+
+    @Test
+    void deliversAcrossInstancesExactlyOncePerConnection() {
+        WsClient alice = cluster.connect(0, "alice");
+        WsClient aliceOtherDevice = cluster.connect(1, "alice");
+        WsClient bob = cluster.connect(1, "bob");
+        WsClient bobOtherTab = cluster.connect(0, "bob");
+        try {
+            alice.chat("bob", "Hello across instances!", "cross-1");
+
+            JsonObject ack = alice.next("ack", WAIT);
+            assertEquals("cross-1", ack.get("clientMsgId").getAsString());
+            String id = ack.get("id").getAsString();
+            // The ack comes only once the message is stored.
+            Document stored = cluster.store().database().getCollection("messages")
+                    .find(new Document("_id", new org.bson.types.ObjectId(id))).first();
+            assertNotNull(stored, "acked message must already be in the store");
+            assertEquals("alice|bob", stored.getString("conv"));
+
+            for (WsClient receiver : List.of(bob, bobOtherTab, aliceOtherDevice)) {
+                JsonObject msg = receiver.next("chat msg", WAIT);
+                assertEquals(id, msg.get("id").getAsString());
+                assertEquals("alice", msg.get("sender").getAsString());
+                assertEquals("bob", msg.get("receiver").getAsString());
+                assertEquals("Hello across instances!", msg.get("message").getAsString());
+                assertEquals("cross-1", msg.get("clientMsgId").getAsString());
+            }
+            // Exactly once: nothing more arrives anywhere, and the sending connection got no copy.
+            for (WsClient client : List.of(alice, bob, bobOtherTab, aliceOtherDevice)) {
+                assertEquals(List.of(), client.collect(QUIET, f -> f.get("type").getAsString().equals("chat msg")));
+            }
+        } finally {
+            List.of(alice, aliceOtherDevice, bob, bobOtherTab).forEach(WsClient::close);
+        }
+    }
+
+    @Test
+    void resendingAClientMsgIdIsAckedWithTheSameIdAndDeliveredOnce() {
+        WsClient alice = cluster.connect(0, "alice");
+        WsClient bob = cluster.connect(1, "bob");
+        try {
+            alice.chat("bob", "only once", "dup-1");
+            String id = alice.next("ack", WAIT).get("id").getAsString();
+            assertEquals(id, bob.next("chat msg", WAIT).get("id").getAsString());
+
+            alice.chat("bob", "only once", "dup-1");
+            assertEquals(id, alice.next("ack", WAIT).get("id").getAsString());
+            assertEquals(List.of(), bob.collect(QUIET, f -> f.get("type").getAsString().equals("chat msg")));
+            assertEquals(1, cluster.store().database().getCollection("messages")
+                    .countDocuments(new Document("sender", "alice").append("clientMsgId", "dup-1")));
+        } finally {
+            alice.close();
+            bob.close();
+        }
+    }
+
+    @Test
+    void historyReturnsTheConversationToItsTwoUsersOnly() {
+        WsClient alice = cluster.connect(0, "alice");
+        try {
+            alice.chat("carol", "history one", "hist-1");
+            String first = alice.next("ack", WAIT).get("id").getAsString();
+            alice.chat("carol", "history two", "hist-2");
+            String second = alice.next("ack", WAIT).get("id").getAsString();
+
+            var response = cluster.get(1, "/api/messages?with=alice&limit=10", cluster.token("carol"));
+            assertEquals(200, response.statusCode());
+            JsonObject body = Json.parseObject(response.body());
+            assertEquals("[\"carol\",\"alice\"]", body.get("users").toString());
+            JsonArray msgs = body.getAsJsonArray("msgs");
+            assertEquals(2, msgs.size());
+            assertEquals(first, msgs.get(0).getAsJsonObject().get("id").getAsString(), "oldest first");
+            assertEquals(second, msgs.get(1).getAsJsonObject().get("id").getAsString());
+
+            var older = cluster.get(0, "/api/messages?with=alice&limit=10&before=" + second, cluster.token("carol"));
+            assertEquals(1, Json.parseObject(older.body()).getAsJsonArray("msgs").size());
+
+            // bob asking for "alice" gets the alice|bob conversation, never alice|carol.
+            var bobs = cluster.get(0, "/api/messages?with=alice", cluster.token("bob"));
+            assertTrue(Json.parseObject(bobs.body()).getAsJsonArray("msgs").asList().stream()
+                    .noneMatch(m -> m.getAsJsonObject().get("receiver").getAsString().equals("carol")));
+
+            var catchUp = cluster.get(0, "/api/messages?after=" + first, cluster.token("carol"));
+            assertEquals(200, catchUp.statusCode());
+            assertTrue(catchUp.body().contains(second));
+        } finally {
+            alice.close();
+        }
+    }
+
+    @Test
+    void historyRefusesBadRequests() {
+        assertEquals(401, cluster.get(0, "/api/messages?with=alice", null).statusCode());
+        assertEquals(401, cluster.get(0, "/api/messages?with=alice", "not-a-token").statusCode());
+        String token = cluster.token("bob");
+        for (String query : List.of("with=A!", "with=alice&limit=0", "with=alice&limit=201", "with=alice&limit=x", "with=alice&before=123", "after=zz")) {
+            var response = cluster.get(0, "/api/messages?" + query, token);
+            assertEquals(400, response.statusCode(), query);
+            assertEquals("invalid_input", Json.parseObject(response.body()).get("error").getAsString());
+        }
+    }
+
+    @Test
+    void deliveryResumesAfterRedisRestartsWithoutRestartingChatServers() {
+        WsClient alice = cluster.connect(0, "alice");
+        WsClient bob = cluster.connect(1, "bob");
+        try {
+            cluster.redis().stopProcess();
+            cluster.redis().startProcess();
+            cluster.awaitHealthy(Duration.ofSeconds(20));
+            // Both instances resubscribed by themselves and told their connections to catch up.
+            bob.next("resync", Duration.ofSeconds(10));
+            alice.next("resync", Duration.ofSeconds(10));
+
+            alice.chat("bob", "after the restart", "restart-1");
+            String id = alice.next("ack", WAIT).get("id").getAsString();
+            assertEquals(id, bob.next("chat msg", WAIT).get("id").getAsString());
+        } finally {
+            alice.close();
+            bob.close();
+        }
+    }
+}

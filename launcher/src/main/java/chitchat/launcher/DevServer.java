@@ -1,0 +1,115 @@
+package chitchat.launcher;
+
+import chitchat.auth.AuthServer;
+import chitchat.chat.ChatService;
+import chitchat.config.Config;
+import chitchat.config.ConfigException;
+import chitchat.config.Env;
+import chitchat.http.Health;
+import chitchat.http.HttpServers;
+import chitchat.http.Origins;
+import chitchat.http.Routes;
+import chitchat.metrics.Metrics;
+import chitchat.store.Store;
+import chitchat.token.Tokens;
+import com.sun.net.httpserver.HttpContext;
+import com.sun.net.httpserver.HttpServer;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code make run}: the whole product in one process, with nothing installed but a JDK.
+ *
+ * <p>One HTTP server (8080) carries the static client, the auth endpoints and the history API; the WebSocket
+ * server listens beside it (8083). The store is embedded (files under {@code DATA_DIR}) and the broker is in
+ * process, unless {@code MONGO_URI} or {@code REDIS_URL} say otherwise. It is assembled from the very same parts
+ * as the separate services ({@link AuthServer.Module}, {@link ChatService}), so what runs here is what ships.
+ */
+public final class DevServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(DevServer.class);
+
+    private final HttpServer http;
+    private final ChatService chat;
+    private final Store store;
+
+    private DevServer(HttpServer http, ChatService chat, Store store) {
+        this.http = http;
+        this.chat = chat;
+        this.store = store;
+    }
+
+    public static void main(String[] args) {
+        try {
+            DevServer server = start(System.getenv());
+            Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
+            log.info("event=ready url=http://localhost:{} message=\"Chit-Chat is running: open http://localhost:{} in a browser\"",
+                    server.httpPort(), server.httpPort());
+        } catch (ConfigException e) {
+            log.error("event=startup_failed reason=\"{}\"", e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    /** Starts everything; {@code HTTP_PORT=0} and {@code WS_PORT=0} pick free ports (tests). */
+    public static DevServer start(Map<String, String> vars) {
+        Env requested = new Env(vars);
+        HttpServer http = HttpServers.create(requested.integer("HTTP_PORT", 8080, 0, 65535));
+        int httpPort = http.getAddress().getPort();
+        Map<String, String> resolved = new HashMap<>(vars);
+        resolved.put("HTTP_PORT", String.valueOf(httpPort));
+        Env env = new Env(resolved);
+        Config config = Config.from(env, httpPort, Config.localOrigins(httpPort));
+        Path staticDir = Path.of(env.string("STATIC_DIR", "static-client"));
+
+        Tokens tokens = Tokens.configured(env, config);
+        Store store = Store.open(config);
+        ChatService chat = null;
+        try {
+            Metrics metrics = new Metrics("dev");
+            chat = ChatService.start(env, config, store, tokens, metrics.registry());
+            Routes routes = new Routes(new Origins(config.allowedOrigins()), config.trustProxy());
+            AuthServer.module(env, config, store, tokens).register(routes);
+            chat.register(routes);
+            Health health = new Health().check("store", store::health);
+            chat.addHealth(health);
+
+            routes.paths().forEach(path -> http.createContext(path, routes));
+            http.createContext("/healthz", health);
+            http.createContext("/metrics", metrics);
+            http.createContext("/config.json", StaticSite.clientConfig(chat.wsPort()));
+            HttpContext site = http.createContext("/", StaticSite.handler(staticDir));
+            site.getFilters().add(StaticSite.securityHeaders(chat.wsPort()));
+            http.start();
+            log.info("event=started service=dev http_port={} ws_port={} store={} static_dir={}",
+                    httpPort, chat.wsPort(), store.kind(), staticDir.toAbsolutePath().normalize());
+            return new DevServer(http, chat, store);
+        } catch (RuntimeException e) {
+            http.stop(0);
+            if (chat != null) {
+                chat.close();
+            }
+            store.close();
+            throw e;
+        }
+    }
+
+    public int httpPort() {
+        return http.getAddress().getPort();
+    }
+
+    public int wsPort() {
+        return chat.wsPort();
+    }
+
+    @Override
+    public void close() {
+        chat.close();
+        http.stop(1);
+        store.close();
+        log.info("event=stopped service=dev");
+    }
+}

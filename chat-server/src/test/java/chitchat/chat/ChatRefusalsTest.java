@@ -1,0 +1,148 @@
+package chitchat.chat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import chitchat.chat.testing.ChatCluster;
+import chitchat.chat.testing.WsClient;
+import chitchat.token.JwtSecret;
+import chitchat.token.Tokens;
+import com.google.gson.JsonObject;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Everything the chat-server must refuse, each with the contract's answer, and the server stays up. */
+@Timeout(60)
+class ChatRefusalsTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(5);
+    private static ChatCluster cluster;
+    private WsClient alice;
+    private WsClient bob;
+
+    @BeforeAll
+    static void start() {
+        cluster = new ChatCluster(1, Map.of());
+        cluster.createUsers("alice", "bob");
+    }
+
+    @AfterAll
+    static void stop() {
+        cluster.close();
+    }
+
+    @AfterEach
+    void serverStaysUp() {
+        if (alice != null) {
+            alice.close();
+        }
+        if (bob != null) {
+            bob.close();
+        }
+        assertEquals(200, cluster.get(0, "/healthz", null).statusCode());
+    }
+
+    private WsClient client(Map<String, String> headers) {
+        return new WsClient(URI.create("ws://127.0.0.1:" + cluster.instance(0).wsPort() + "/ws"), headers);
+    }
+
+    @Test
+    void handshakeWithoutAValidTokenIsRefused() {
+        assertFalse(client(Map.of()).open(), "no token");
+        Tokens forger = new Tokens(JwtSecret.of("another-secret-another-secret-another-secret"), Duration.ofHours(1));
+        assertFalse(client(Map.of("Authorization", "Bearer " + forger.issue("alice"))).open(), "forged");
+        Clock past = Clock.fixed(Instant.now().minus(Duration.ofHours(3)), ZoneOffset.UTC);
+        Tokens expired = new Tokens(JwtSecret.of(ChatCluster.SECRET), Duration.ofHours(1), past);
+        assertFalse(client(Map.of("Authorization", "Bearer " + expired.issue("alice"))).open(), "expired");
+        assertFalse(client(Map.of("Cookie", "token=garbage")).open(), "garbage cookie");
+        assertTrue(client(Map.of("Cookie", "theme=dark; token=" + cluster.token("alice"))).open(), "valid cookie");
+    }
+
+    @Test
+    void foreignOriginIsRefusedAndAllowedOriginAccepted() {
+        String token = cluster.token("alice");
+        assertFalse(client(Map.of("Cookie", "token=" + token, "Origin", "https://evil.example")).open());
+        assertTrue(client(Map.of("Cookie", "token=" + token, "Origin", "http://localhost:8080")).open());
+    }
+
+    @Test
+    void theSenderIsTheTokensUserWhateverTheFrameSays() {
+        alice = cluster.connect(0, "alice");
+        bob = cluster.connect(0, "bob");
+        alice.sendJson(Map.of("type", "chat msg", "sender", "bob", "receiver", "bob", "message", "spoof?", "clientMsgId", "spoof-1"));
+        alice.next("ack", WAIT);
+        JsonObject received = bob.next("chat msg", WAIT);
+        assertEquals("alice", received.get("sender").getAsString());
+    }
+
+    @Test
+    void badFramesGetErrorFramesAndTheConnectionStaysOpen() {
+        alice = cluster.connect(0, "alice");
+        long before = messagesStored();
+        assertError("unknown_receiver", Map.of("type", "chat msg", "receiver", "nobody", "message", "hi", "clientMsgId", "e1"));
+        assertError("invalid_receiver", Map.of("type", "chat msg", "receiver", "alice", "message", "me", "clientMsgId", "e2"));
+        assertError("invalid_message", Map.of("type", "chat msg", "receiver", "bob", "message", "", "clientMsgId", "e3"));
+        assertError("invalid_message", Map.of("type", "chat msg", "receiver", "bob", "message", "x".repeat(4097), "clientMsgId", "e4"));
+        assertError("invalid_message", Map.of("type", "chat msg", "receiver", "bob", "message", Map.of("$ne", 1), "clientMsgId", "e5"));
+        assertError("invalid_message", Map.of("type", "chat msg", "receiver", "bob", "message", "no id"));
+        assertError("unknown_type", Map.of("type", "typing", "receiver", "bob"));
+        alice.send("{not json");
+        assertEquals("bad_json", alice.next("error", WAIT).get("error").getAsString());
+        alice.send(ByteBuffer.wrap(new byte[] {1, 2, 3}));
+        assertEquals("bad_frame", alice.next("error", WAIT).get("error").getAsString());
+        assertEquals(before, messagesStored(), "no bad frame stores anything");
+
+        alice.chat("bob", "x".repeat(4096), "ok-after-errors");
+        assertEquals("ok-after-errors", alice.next("ack", WAIT).get("clientMsgId").getAsString());
+    }
+
+    @Test
+    void aFrameOver16KiBClosesOnlyThatConnection() {
+        alice = cluster.connect(0, "alice");
+        bob = cluster.connect(0, "bob");
+        alice.send("{\"type\":\"chat msg\",\"message\":\"" + "y".repeat(17 * 1024) + "\"}");
+        assertEquals(1009, alice.awaitClosed(WAIT));
+        assertTrue(bob.isOpen());
+        WsClient again = cluster.connect(0, "alice");
+        again.chat("bob", "still here", "after-big");
+        assertEquals("after-big", bob.next("chat msg", WAIT).get("clientMsgId").getAsString());
+        again.close();
+    }
+
+    @Test
+    void theConnectionClosesWhenItsTokenExpires() {
+        Tokens shortLived = new Tokens(JwtSecret.of(ChatCluster.SECRET), Duration.ofSeconds(2));
+        WsClient client = client(Map.of("Authorization", "Bearer " + shortLived.issue("alice")));
+        assertTrue(client.open());
+        assertEquals(1008, client.awaitClosed(Duration.ofSeconds(6)));
+    }
+
+    private void assertError(String code, Map<String, Object> frame) {
+        alice.sendJson(frame);
+        JsonObject error = alice.next("error", WAIT);
+        assertEquals(code, error.get("error").getAsString(), frame.toString());
+        assertFalse(error.get("message").getAsString().isBlank());
+        Object clientMsgId = frame.get("clientMsgId");
+        if (clientMsgId != null && !List.of("invalid_message").contains(code)) {
+            assertEquals(clientMsgId, error.get("clientMsgId").getAsString());
+        }
+        assertTrue(alice.isOpen());
+    }
+
+    private long messagesStored() {
+        return cluster.store().database().getCollection("messages").countDocuments(new Document());
+    }
+}

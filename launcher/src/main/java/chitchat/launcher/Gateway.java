@@ -1,0 +1,102 @@
+package chitchat.launcher;
+
+import chitchat.config.ConfigException;
+import chitchat.config.Env;
+import chitchat.http.HttpServers;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A development stand-in for nginx or the ALB in {@code make run-cluster}: one browser origin that serves the
+ * static client and forwards {@code /api/auth} and {@code /api/users} to the auth-server and {@code /api/messages}
+ * to one chat-server, whose WebSocket port it tells the client through {@code /config.json}.
+ *
+ * <p>Two gateways, each in front of a different chat-server, let two browsers chat across instances. Deployed
+ * environments use nginx or the ALB instead (deploy/, cloudformation/); this exists so a laptop needs only a JDK.
+ * Settings: {@code HTTP_PORT}, {@code STATIC_DIR}, {@code AUTH_URL}, {@code CHAT_URL}, {@code CHAT_WS_PORT}.
+ */
+public final class Gateway {
+
+    private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+    private static final List<String> FORWARDED_REQUEST_HEADERS = List.of("Content-Type", "Cookie", "Authorization", "Origin", "Accept");
+    private static final List<String> FORWARDED_RESPONSE_HEADERS = List.of("Content-Type", "Set-Cookie", "Retry-After", "Cache-Control", "Allow");
+
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+
+    public static void main(String[] args) {
+        try {
+            Env env = Env.system();
+            int wsPort = env.integer("CHAT_WS_PORT", 8083, 1, 65535);
+            URI auth = URI.create(env.optional("AUTH_URL").orElseThrow(() -> new ConfigException("set AUTH_URL, e.g. http://127.0.0.1:8081")));
+            URI chat = URI.create(env.optional("CHAT_URL").orElseThrow(() -> new ConfigException("set CHAT_URL, e.g. http://127.0.0.1:8082")));
+            Gateway gateway = new Gateway();
+            HttpServer http = HttpServers.create(env.integer("HTTP_PORT", 8080, 0, 65535));
+            http.createContext("/api/auth/", gateway.forwardTo(auth));
+            http.createContext("/api/users", gateway.forwardTo(auth));
+            http.createContext("/api/messages", gateway.forwardTo(chat));
+            http.createContext("/config.json", StaticSite.clientConfig(wsPort));
+            http.createContext("/", StaticSite.handler(Path.of(env.string("STATIC_DIR", "static-client"))))
+                    .getFilters().add(StaticSite.securityHeaders(wsPort));
+            http.start();
+            log.info("event=gateway_ready url=http://localhost:{} auth={} chat={} ws_port={}", http.getAddress().getPort(), auth, chat, wsPort);
+        } catch (ConfigException e) {
+            log.error("event=startup_failed reason=\"{}\"", e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    private HttpHandler forwardTo(URI upstream) {
+        return exchange -> {
+            try (exchange) {
+                forward(exchange, upstream);
+            } catch (IOException | InterruptedException e) {
+                log.warn("event=gateway_upstream_failed upstream={} error=\"{}\"", upstream, e.toString());
+                byte[] body = "{\"error\":\"unavailable\",\"message\":\"That service is not reachable right now.\"}".getBytes();
+                exchange.getResponseHeaders().set("Content-Type", "application/json");
+                exchange.sendResponseHeaders(502, body.length);
+                exchange.getResponseBody().write(body);
+            }
+        };
+    }
+
+    private void forward(HttpExchange exchange, URI upstream) throws IOException, InterruptedException {
+        URI target = upstream.resolve(exchange.getRequestURI().getRawPath()
+                + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery()));
+        byte[] body;
+        try (InputStream in = exchange.getRequestBody()) {
+            body = in.readNBytes(64 * 1024);
+        }
+        HttpRequest.Builder request = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(30))
+                .method(exchange.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        for (String name : FORWARDED_REQUEST_HEADERS) {
+            for (String value : exchange.getRequestHeaders().getOrDefault(name, List.of())) {
+                request.header(name, value);
+            }
+        }
+        request.header("X-Forwarded-For", exchange.getRemoteAddress().getAddress().getHostAddress());
+        HttpResponse<byte[]> response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        for (String name : FORWARDED_RESPONSE_HEADERS) {
+            response.headers().allValues(name).forEach(value -> exchange.getResponseHeaders().add(name, value));
+        }
+        byte[] answer = response.body();
+        exchange.sendResponseHeaders(response.statusCode(), answer.length == 0 ? -1 : answer.length);
+        if (answer.length > 0) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(answer);
+            }
+        }
+    }
+}

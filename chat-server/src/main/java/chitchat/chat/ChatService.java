@@ -39,15 +39,17 @@ public final class ChatService implements AutoCloseable {
     private final ChatSocketServer sockets;
     private final ConnectionRegistry registry;
     private final Broker broker;
+    private final MessageStore messages;
     private final HistoryApi history;
     private final ScheduledExecutorService timers;
 
-    private ChatService(ChatSocketServer sockets, ConnectionRegistry registry, Broker broker, HistoryApi history,
-                        ScheduledExecutorService timers) {
+    private ChatService(ChatSocketServer sockets, ConnectionRegistry registry, Broker broker, MessageStore messages,
+                        ScheduledExecutorService timers, Tokens tokens) {
         this.sockets = sockets;
+        this.messages = messages;
         this.registry = registry;
         this.broker = broker;
-        this.history = history;
+        this.history = new HistoryApi(messages, tokens);
         this.timers = timers;
     }
 
@@ -71,6 +73,7 @@ public final class ChatService implements AutoCloseable {
             sockets.startAndAwait();
         } catch (RuntimeException e) {
             broker.close();
+            messages.close();
             timers.shutdownNow();
             throw e;
         }
@@ -78,7 +81,7 @@ public final class ChatService implements AutoCloseable {
         metrics.gauge("chat_connected_users", "users with a connection here", registry::users);
         metrics.gauge("chat_subscriptions", "user channels subscribed at the broker", broker::subscriptions);
         log.info("event=chat_started ws_port={} broker={} limits={}", sockets.getPort(), broker.getClass().getSimpleName(), limits);
-        return new ChatService(sockets, registry, broker, new HistoryApi(messages, tokens), timers);
+        return new ChatService(sockets, registry, broker, messages, timers, tokens);
     }
 
     public void register(Routes routes) {
@@ -115,6 +118,7 @@ public final class ChatService implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         broker.close();
+        messages.close();
         timers.shutdownNow();
         log.info("event=chat_stopped connections_closed={} code={}", connections.size(), CloseFrame.GOING_AWAY);
     }

@@ -31,7 +31,7 @@ class CrossInstanceDeliveryTest {
     @BeforeAll
     static void start() {
         cluster = new ChatCluster(2, Map.of());
-        cluster.createUsers("alice", "bob", "carol");
+        cluster.createUsers("alice", "bob", "carol", "dave", "erin");
     }
 
     @AfterAll
@@ -95,36 +95,75 @@ class CrossInstanceDeliveryTest {
     }
 
     @Test
-    void historyReturnsTheConversationToItsTwoUsersOnly() {
-        WsClient alice = cluster.connect(0, "alice");
+    void everyTabOfAUserOnOneInstanceGetsTheMessageOnce() {
+        WsClient carol = cluster.connect(0, "carol");
+        List<WsClient> bobTabs = List.of(cluster.connect(1, "bob"), cluster.connect(1, "bob"), cluster.connect(1, "bob"));
         try {
-            alice.chat("carol", "history one", "hist-1");
-            String first = alice.next("ack", WAIT).get("id").getAsString();
-            alice.chat("carol", "history two", "hist-2");
-            String second = alice.next("ack", WAIT).get("id").getAsString();
+            carol.chat("bob", "to all your tabs", "tabs-1");
+            String id = carol.next("ack", WAIT).get("id").getAsString();
+            for (WsClient tab : bobTabs) {
+                assertEquals(id, tab.next("chat msg", WAIT).get("id").getAsString());
+                assertEquals(List.of(), tab.collect(QUIET, f -> f.get("type").getAsString().equals("chat msg")));
+            }
+        } finally {
+            carol.close();
+            bobTabs.forEach(WsClient::close);
+        }
+    }
 
-            var response = cluster.get(1, "/api/messages?with=alice&limit=10", cluster.token("carol"));
+    @Test
+    void concurrentResendsFromTwoDevicesStoreOneMessage() {
+        WsClient phone = cluster.connect(0, "alice");
+        WsClient laptop = cluster.connect(1, "alice");
+        try {
+            for (int i = 0; i < 20; i++) {
+                phone.chat("carol", "same " + i, "race-" + i);
+                laptop.chat("carol", "same " + i, "race-" + i);
+            }
+            for (int i = 0; i < 20; i++) {
+                String fromPhone = phone.next("ack", WAIT).get("id").getAsString();
+                String fromLaptop = laptop.next("ack", WAIT).get("id").getAsString();
+                assertEquals(fromPhone, fromLaptop, "both devices are acked with the one stored id");
+            }
+            assertEquals(20, cluster.store().database().getCollection("messages")
+                    .countDocuments(new Document("sender", "alice").append("clientMsgId", new Document("$regex", "^race-"))));
+        } finally {
+            phone.close();
+            laptop.close();
+        }
+    }
+
+    @Test
+    void historyReturnsTheConversationToItsTwoUsersOnly() {
+        WsClient dave = cluster.connect(0, "dave"); // users of its own: other tests write to alice
+        try {
+            dave.chat("erin", "history one", "hist-1");
+            String first = dave.next("ack", WAIT).get("id").getAsString();
+            dave.chat("erin", "history two", "hist-2");
+            String second = dave.next("ack", WAIT).get("id").getAsString();
+
+            var response = cluster.get(1, "/api/messages?with=dave&limit=10", cluster.token("erin"));
             assertEquals(200, response.statusCode());
             JsonObject body = Json.parseObject(response.body());
-            assertEquals("[\"carol\",\"alice\"]", body.get("users").toString());
+            assertEquals("[\"erin\",\"dave\"]", body.get("users").toString());
             JsonArray msgs = body.getAsJsonArray("msgs");
             assertEquals(2, msgs.size());
             assertEquals(first, msgs.get(0).getAsJsonObject().get("id").getAsString(), "oldest first");
             assertEquals(second, msgs.get(1).getAsJsonObject().get("id").getAsString());
 
-            var older = cluster.get(0, "/api/messages?with=alice&limit=10&before=" + second, cluster.token("carol"));
+            var older = cluster.get(0, "/api/messages?with=dave&limit=10&before=" + second, cluster.token("erin"));
             assertEquals(1, Json.parseObject(older.body()).getAsJsonArray("msgs").size());
 
-            // bob asking for "alice" gets the alice|bob conversation, never alice|carol.
-            var bobs = cluster.get(0, "/api/messages?with=alice", cluster.token("bob"));
+            // bob asking for "dave" gets the bob|dave conversation, never dave|erin.
+            var bobs = cluster.get(0, "/api/messages?with=dave", cluster.token("bob"));
             assertTrue(Json.parseObject(bobs.body()).getAsJsonArray("msgs").asList().stream()
-                    .noneMatch(m -> m.getAsJsonObject().get("receiver").getAsString().equals("carol")));
+                    .noneMatch(m -> m.getAsJsonObject().get("receiver").getAsString().equals("erin")));
 
-            var catchUp = cluster.get(0, "/api/messages?after=" + first, cluster.token("carol"));
+            var catchUp = cluster.get(0, "/api/messages?after=" + first, cluster.token("erin"));
             assertEquals(200, catchUp.statusCode());
             assertTrue(catchUp.body().contains(second));
         } finally {
-            alice.close();
+            dave.close();
         }
     }
 

@@ -4,7 +4,11 @@ import chitchat.config.Config;
 import chitchat.http.Health;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -12,16 +16,18 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
-import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.JedisPool;
+import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.JedisPubSub;
 
 /**
- * The Redis Pub/Sub broker: one subscription connection for everything this instance receives, and a pool of
- * connections for publishing.
+ * The Redis Pub/Sub broker: one subscription connection for everything this instance receives, and one
+ * connection for publishing.
+ *
+ * <p>Publishing is pipelined: {@link #publish} queues and returns, and one thread sends whatever has queued in a
+ * single round trip, in order, so the rate of publishes is not bound by one round trip each.
  *
  * <p>Jedis' pub/sub has sharp edges (see pitfalls.md), and each is handled here, in one place:
  * <ul>
@@ -43,10 +49,13 @@ public final class RedisBroker implements Broker {
     private static final Duration HEARTBEAT = Duration.ofSeconds(5);
     private static final Duration PONG_DEADLINE = Duration.ofSeconds(15);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+    private static final int MAX_QUEUED_PUBLISHES = 65_536;
+    private static final int MAX_PIPELINE = 512;
 
     private final URI uri;
     private final Delivery delivery;
-    private final JedisPool publishers;
+    private final BlockingQueue<String[]> outbox = new ArrayBlockingQueue<>(MAX_QUEUED_PUBLISHES);
+    private final Thread publisher;
     /** Every user with a connection here: what the subscription must cover, now and after a reconnect. */
     private final Set<String> wanted = ConcurrentHashMap.newKeySet();
     private final ReentrantLock lock = new ReentrantLock();
@@ -63,13 +72,7 @@ public final class RedisBroker implements Broker {
     public RedisBroker(URI uri, Delivery delivery) {
         this.uri = uri;
         this.delivery = delivery;
-        GenericObjectPoolConfig<Jedis> pool = new GenericObjectPoolConfig<>();
-        pool.setMaxTotal(64);
-        pool.setMaxIdle(64);
-        pool.setMaxWait(Duration.ofSeconds(2));
-        pool.setTestWhileIdle(true);
-        pool.setJmxEnabled(false);
-        this.publishers = new JedisPool(pool, uri, 2000, 2000);
+        this.publisher = Thread.ofPlatform().name("redis-publisher").daemon().start(this::publishLoop);
         this.subscriber = Thread.ofPlatform().name("redis-subscriber").daemon().start(this::subscribeLoop);
         this.heartbeat = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("redis-heartbeat").daemon().factory());
         heartbeat.scheduleWithFixedDelay(this::beat, HEARTBEAT.toMillis(), HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
@@ -87,20 +90,63 @@ public final class RedisBroker implements Broker {
         onLink(l -> l.unsubscribe(Broker.channel(user)));
     }
 
+    /** Queues the publish; false when the link is down or the queue is full (the message is stored anyway). */
     @Override
     public boolean publish(String user, String payload) {
         if (listener == null) {
-            return false; // the link is down: fail fast, the message is stored and clients will resync
+            return false; // fail fast: the store has the message and clients will resync when the link is back
         }
-        for (int attempt = 1; attempt <= 2; attempt++) {
-            try (Jedis jedis = publishers.getResource()) {
-                jedis.publish(Broker.channel(user), payload);
-                return true;
-            } catch (RuntimeException e) {
-                log.warn("event=publish_failed user={} attempt={} error=\"{}\"", user, attempt, e.getMessage());
+        return outbox.offer(new String[] {Broker.channel(user), payload});
+    }
+
+    /** Sends queued publishes in pipelined batches over one connection, reconnecting when it breaks. */
+    private void publishLoop() {
+        List<String[]> batch = new ArrayList<>(MAX_PIPELINE);
+        Jedis connection = null;
+        while (!closed || !outbox.isEmpty()) {
+            try {
+                String[] first = outbox.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                outbox.drainTo(batch, MAX_PIPELINE - 1);
+                for (int attempt = 1; ; attempt++) {
+                    try {
+                        if (connection == null) {
+                            connection = new Jedis(uri, 2000, 2000);
+                        }
+                        Pipeline pipeline = connection.pipelined();
+                        batch.forEach(p -> pipeline.publish(p[0], p[1]));
+                        pipeline.sync();
+                        break;
+                    } catch (RuntimeException e) {
+                        close(connection);
+                        connection = null;
+                        if (attempt == 2) {
+                            // Lost for live delivery only: they are stored, and the link loss triggers a resync.
+                            log.warn("event=publish_failed count={} error=\"{}\"", batch.size(), e.getMessage());
+                            break;
+                        }
+                    }
+                }
+            } catch (InterruptedException e) {
+                break;
+            } finally {
+                batch.clear();
             }
         }
-        return false;
+        close(connection);
+    }
+
+    private static void close(Jedis connection) {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (RuntimeException ignored) {
+                // already broken
+            }
+        }
     }
 
     @Override
@@ -124,10 +170,10 @@ public final class RedisBroker implements Broker {
         }
         try {
             subscriber.join(2000);
+            publisher.join(2000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        publishers.close();
     }
 
     /** Runs a command on the live subscription connection, if there is one; a failure means the link is going down. */

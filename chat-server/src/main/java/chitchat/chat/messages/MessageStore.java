@@ -1,7 +1,5 @@
 package chitchat.chat.messages;
 
-import com.mongodb.ErrorCategory;
-import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
@@ -10,6 +8,7 @@ import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Sorts;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Date;
@@ -26,7 +25,7 @@ import org.bson.types.ObjectId;
  * <p>That unique index makes sending idempotent without a read-before-write: a client that re-sends after a lost
  * ack inserts again, the index refuses the duplicate, and the first copy is returned instead.
  */
-public final class MessageStore {
+public final class MessageStore implements AutoCloseable {
 
     /** What {@link #save} did: stored the message, or found it already stored (a re-send). */
     public record Saved(Message message, boolean duplicate) {
@@ -40,26 +39,26 @@ public final class MessageStore {
     static final Duration CATCH_UP_OVERLAP = Duration.ofSeconds(5);
 
     private final MongoCollection<Document> messages;
+    private final InsertBatcher batcher;
 
     public MessageStore(MongoDatabase database) {
         this.messages = database.getCollection("messages");
         messages.createIndex(Indexes.ascending("conv", "_id"), new IndexOptions().name("conv_id"));
         messages.createIndex(Indexes.ascending("sender", "clientMsgId"), new IndexOptions().unique(true).name("sender_clientMsgId_unique"));
         messages.createIndex(Indexes.ascending("receiver", "_id"), new IndexOptions().name("receiver_id"));
+        this.batcher = new InsertBatcher(messages, this::existing);
     }
 
     /** Stores a new message, or returns the one this sender already stored under the same {@code clientMsgId}. */
     public Saved save(String sender, String receiver, String text, String clientMsgId) {
-        Message message = new Message(new ObjectId(), sender, receiver, text, Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS), clientMsgId);
-        try {
-            messages.insertOne(toDocument(message));
-            return new Saved(message, false);
-        } catch (MongoWriteException e) {
-            if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
-                throw e;
-            }
-            return find(sender, clientMsgId).map(existing -> new Saved(existing, true)).orElseThrow(() -> e);
-        }
+        Message message = new Message(new ObjectId(), sender, receiver, text, Instant.now().truncatedTo(ChronoUnit.MILLIS), clientMsgId);
+        return batcher.save(message, toDocument(message));
+    }
+
+    /** The copy of a re-sent message that is already stored. */
+    private Saved existing(Message resent) {
+        return find(resent.sender(), resent.clientMsgId()).map(existing -> new Saved(existing, true))
+                .orElseThrow(() -> new com.mongodb.MongoException("duplicate key but no stored message for " + resent.clientMsgId()));
     }
 
     public Optional<Message> find(String sender, String clientMsgId) {
@@ -100,6 +99,11 @@ public final class MessageStore {
         bytes[2] = (byte) (seconds >>> 8);
         bytes[3] = (byte) seconds;
         return new ObjectId(bytes);
+    }
+
+    @Override
+    public void close() {
+        batcher.close();
     }
 
     private static Document toDocument(Message m) {

@@ -1,6 +1,7 @@
 package chitchat.chat.ws;
 
 import chitchat.chat.ChatMetrics;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -11,6 +12,7 @@ import org.java_websocket.WebSocket;
 import org.java_websocket.WebSocketImpl;
 import org.java_websocket.exceptions.WebsocketNotConnectedException;
 import org.java_websocket.framing.CloseFrame;
+import org.java_websocket.framing.Framedata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -95,22 +97,41 @@ public final class Connection {
 
     /** Sends a frame unless this client is too slow to read; then it is disconnected. Any thread; never blocks. */
     public void send(String frame) {
+        if (hasRoom()) {
+            try {
+                socket.send(frame);
+                metrics.sent();
+            } catch (WebsocketNotConnectedException e) {
+                // closed meanwhile; the client catches up when it reconnects
+            }
+        }
+    }
+
+    /** Sends frames already encoded (shared between the connections of one delivery). */
+    void send(List<Framedata> frames) {
+        if (hasRoom()) {
+            try {
+                socket.sendFrame(frames);
+                metrics.sent();
+            } catch (WebsocketNotConnectedException e) {
+                // closed meanwhile; the client catches up when it reconnects
+            }
+        }
+    }
+
+    /** Whether the connection is open and its client keeps up; a client that does not is disconnected here. */
+    private boolean hasRoom() {
         if (!socket.isOpen()) {
-            return;
+            return false;
         }
         int queued = socket instanceof WebSocketImpl impl ? impl.outQueue.size() : 0;
         if (queued >= limits.maxOutboundFrames()) {
             metrics.slowConsumerClosed();
             log.warn("event=ws_slow_consumer_closed user={} queued_frames={}", user, queued);
             socket.closeConnection(CloseFrame.TRY_AGAIN_LATER, "too slow to read");
-            return;
+            return false;
         }
-        try {
-            socket.send(frame);
-            metrics.sent();
-        } catch (WebsocketNotConnectedException e) {
-            // closed meanwhile; the client catches up when it reconnects
-        }
+        return true;
     }
 
     /** Remembers a clientMsgId this connection sent (bounded), before its message is published. */

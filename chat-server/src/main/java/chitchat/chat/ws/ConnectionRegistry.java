@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.java_websocket.drafts.Draft_6455;
+import org.java_websocket.framing.Framedata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +23,8 @@ import org.slf4j.LoggerFactory;
 public final class ConnectionRegistry implements Broker.Delivery {
 
     private static final Logger log = LoggerFactory.getLogger(ConnectionRegistry.class);
+
+    private static final Draft_6455 SERVER_DRAFT = new Draft_6455();
 
     private final ConcurrentHashMap<String, Set<Connection>> byUser = new ConcurrentHashMap<>();
     private volatile Broker broker;
@@ -63,9 +67,16 @@ public final class ConnectionRegistry implements Broker.Delivery {
             return;
         }
         String ownClientMsgId = sentBy(user, payload);
+        // Encoded once into WebSocket frames, written to every connection: a user with several tabs costs one
+        // UTF-8 encoding per message, not one per tab. The frames are used by this thread only.
+        List<Framedata> frames = connections.size() > 1 ? SERVER_DRAFT.createFrames(payload, false) : null;
         for (Connection connection : connections) {
             if (!connection.sentItself(ownClientMsgId)) {
-                connection.send(payload);
+                if (frames != null) {
+                    connection.send(frames);
+                } else {
+                    connection.send(payload);
+                }
             }
         }
     }

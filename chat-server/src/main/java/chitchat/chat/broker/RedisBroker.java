@@ -6,10 +6,12 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -60,6 +62,7 @@ public final class RedisBroker implements Broker {
     private final Set<String> wanted = ConcurrentHashMap.newKeySet();
     private final ReentrantLock lock = new ReentrantLock();
     private final AtomicInteger confirmed = new AtomicInteger();
+    private final Map<String, CountDownLatch> unconfirmed = new ConcurrentHashMap<>();
     private final Thread subscriber;
     private final ScheduledExecutorService heartbeat;
 
@@ -78,10 +81,26 @@ public final class RedisBroker implements Broker {
         heartbeat.scheduleWithFixedDelay(this::beat, HEARTBEAT.toMillis(), HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Subscribes and, when the link is up, waits (briefly) for Redis to confirm, so that once a connection is
+     * registered, what is published to its user reaches it. Called on the connection's virtual thread.
+     */
     @Override
     public void subscribe(String user) {
         wanted.add(user);
-        onLink(l -> l.subscribe(Broker.channel(user)));
+        String channel = Broker.channel(user);
+        CountDownLatch confirmation = new CountDownLatch(1);
+        unconfirmed.put(channel, confirmation);
+        onLink(l -> l.subscribe(channel));
+        try {
+            if (listener != null && !confirmation.await(3, TimeUnit.SECONDS)) {
+                log.warn("event=subscribe_unconfirmed user={}", user);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            unconfirmed.remove(channel, confirmation);
+        }
     }
 
     @Override
@@ -259,6 +278,10 @@ public final class RedisBroker implements Broker {
         @Override
         public void onSubscribe(String channel, int subscribedChannels) {
             confirmed.set(subscribedChannels);
+            CountDownLatch waiting = unconfirmed.get(channel);
+            if (waiting != null) {
+                waiting.countDown();
+            }
             if (!CONTROL_CHANNEL.equals(channel)) {
                 return;
             }

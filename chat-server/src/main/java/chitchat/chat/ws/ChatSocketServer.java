@@ -125,8 +125,7 @@ public final class ChatSocketServer extends WebSocketServer {
             Tokens.Session session = socket.getAttachment();
             Connection connection = new Connection(socket, session.username(), limits, metrics);
             socket.setAttachment(connection);
-            registry.add(connection);
-            connection.start(handler);
+            connection.start(handler, registry);
             long untilExpiry = Math.max(0, Duration.between(Instant.now(), session.expiresAt()).toMillis());
             connection.expireAt(timers.schedule(() -> connection.close(CloseFrame.POLICY_VALIDATION, "session expired"),
                     untilExpiry, TimeUnit.MILLISECONDS));
@@ -163,8 +162,7 @@ public final class ChatSocketServer extends WebSocketServer {
     public void onClose(WebSocket socket, int code, String reason, boolean remote) {
         try {
             if (socket.getAttachment() instanceof Connection connection) {
-                connection.finish();
-                registry.remove(connection);
+                connection.finish(); // its thread unregisters it once the frames it already took are processed
             }
         } catch (Throwable t) {
             log.error("event=ws_close_failed error=\"{}\"", t.toString(), t);

@@ -65,8 +65,19 @@ public final class Connection {
         return user;
     }
 
-    void start(Handler handler) {
-        worker = Thread.ofVirtual().name("ws-" + user).start(() -> run(handler));
+    /**
+     * Starts the connection's virtual thread. It registers the connection (which may subscribe at the broker, a
+     * network call kept off the decoder threads), processes frames until {@link #finish()}, then unregisters it.
+     */
+    void start(Handler handler, ConnectionRegistry registry) {
+        worker = Thread.ofVirtual().name("ws-" + user).start(() -> {
+            registry.add(this);
+            try {
+                run(handler);
+            } finally {
+                registry.remove(this);
+            }
+        });
     }
 
     void expireAt(ScheduledFuture<?> timer) {

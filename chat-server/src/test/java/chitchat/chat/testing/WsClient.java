@@ -27,13 +27,29 @@ public final class WsClient extends WebSocketClient {
         setConnectionLostTimeout(0);
     }
 
-    /** Connects with a bearer token and no Origin (a non-browser client); fails the test if refused. */
+    /**
+     * Connects with a bearer token and no Origin (a non-browser client), and returns once the server is ready to
+     * deliver to it; fails the test if refused.
+     */
     public static WsClient connect(int wsPort, String token) {
         WsClient client = new WsClient(URI.create("ws://127.0.0.1:" + wsPort + "/ws"), Map.of("Authorization", "Bearer " + token));
         if (!client.open()) {
             throw new AssertionError("handshake refused");
         }
+        client.awaitReady();
         return client;
+    }
+
+    /**
+     * The server processes a connection's first frame only after registering it and subscribing its user at the
+     * broker, so the answer to a probe frame (an unknown type, answered with an error) proves delivery is set up.
+     */
+    public void awaitReady() {
+        sendJson(Map.of("type", "ready?"));
+        JsonObject answer = next("error", Duration.ofSeconds(5));
+        if (!"unknown_type".equals(answer.get("error").getAsString())) {
+            throw new AssertionError("unexpected answer to the readiness probe: " + answer);
+        }
     }
 
     /** Opens the connection; false when the server refused the handshake. */

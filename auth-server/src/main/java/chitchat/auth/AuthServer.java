@@ -1,7 +1,7 @@
 package chitchat.auth;
 
 import chitchat.config.Config;
-import chitchat.config.ConfigException;
+import chitchat.config.Startup;
 import chitchat.config.Env;
 import chitchat.http.Health;
 import chitchat.http.HttpServers;
@@ -14,8 +14,6 @@ import chitchat.users.UserStore;
 import com.sun.net.httpserver.HttpServer;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,19 +40,12 @@ public final class AuthServer implements AutoCloseable {
     }
 
     public static void main(String[] args) {
-        try {
-            AuthServer server = start(Env.system());
-            Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
-        } catch (ConfigException e) {
-            log.error("event=startup_failed reason=\"{}\"", e.getMessage());
-            System.exit(2);
-        }
+        Startup.run(() -> start(Env.system()));
     }
 
     /** Starts a complete auth-server configured by {@code env}. */
     public static AuthServer start(Env env) {
-        int defaultPort = 8081;
-        Config config = Config.from(env, defaultPort, ownOrigins(env, defaultPort));
+        Config config = Config.forService(env, 8081);
         Tokens tokens = Tokens.configured(env, config);
         Store store = Store.open(config);
         try {
@@ -63,9 +54,7 @@ public final class AuthServer implements AutoCloseable {
             Module module = module(env, config, store, tokens);
             module.register(routes);
             HttpServer http = HttpServers.create(config.httpPort());
-            routes.paths().forEach(path -> http.createContext(path, routes));
-            http.createContext("/healthz", new Health().check("store", store::health));
-            http.createContext("/metrics", metrics);
+            HttpServers.mount(http, routes, new Health().check("store", store::health), metrics);
             http.start();
             log.info("event=started service=auth port={} store={} bcrypt_cost={}", http.getAddress().getPort(), store.kind(), module.passwords.cost());
             return new AuthServer(http, store);
@@ -92,12 +81,6 @@ public final class AuthServer implements AutoCloseable {
                 Clock.systemUTC());
         AuthApi api = new AuthApi(new UserStore(store.database()), passwords, tokens, throttle, new SessionCookie(config.cookieSecure()));
         return new Module(api, passwords);
-    }
-
-    private static List<String> ownOrigins(Env env, int defaultPort) {
-        List<String> origins = new ArrayList<>(Config.localOrigins(8080)); // the public origin in make run / compose
-        origins.addAll(Config.localOrigins(env.integer("HTTP_PORT", defaultPort, 0, 65535)));
-        return origins;
     }
 
     public int port() {

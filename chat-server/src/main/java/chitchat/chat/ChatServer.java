@@ -1,7 +1,7 @@
 package chitchat.chat;
 
 import chitchat.config.Config;
-import chitchat.config.ConfigException;
+import chitchat.config.Startup;
 import chitchat.config.Env;
 import chitchat.http.Health;
 import chitchat.http.HttpServers;
@@ -11,8 +11,6 @@ import chitchat.metrics.Metrics;
 import chitchat.store.Store;
 import chitchat.token.Tokens;
 import com.sun.net.httpserver.HttpServer;
-import java.util.ArrayList;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,20 +41,11 @@ public final class ChatServer implements AutoCloseable {
     }
 
     public static void main(String[] args) {
-        try {
-            ChatServer server = start(Env.system());
-            Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
-        } catch (ConfigException e) {
-            log.error("event=startup_failed reason=\"{}\"", e.getMessage());
-            System.exit(2);
-        }
+        Startup.run(() -> start(Env.system()));
     }
 
     public static ChatServer start(Env env) {
-        int defaultPort = 8082;
-        List<String> ownOrigins = new ArrayList<>(Config.localOrigins(8080));
-        ownOrigins.addAll(Config.localOrigins(env.integer("HTTP_PORT", defaultPort, 0, 65535)));
-        Config config = Config.from(env, defaultPort, ownOrigins);
+        Config config = Config.forService(env, 8082);
         Tokens tokens = Tokens.configured(env, config);
         Store store = Store.open(config);
         ChatService chat = null;
@@ -69,9 +58,7 @@ public final class ChatServer implements AutoCloseable {
             chat.addHealth(health);
 
             HttpServer http = HttpServers.create(config.httpPort());
-            routes.paths().forEach(path -> http.createContext(path, routes));
-            http.createContext("/healthz", health);
-            http.createContext("/metrics", metrics);
+            HttpServers.mount(http, routes, health, metrics);
             http.start();
             log.info("event=started service=chat http_port={} ws_port={} store={}", http.getAddress().getPort(), chat.wsPort(), store.kind());
             return new ChatServer(http, chat, store);

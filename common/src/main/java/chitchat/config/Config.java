@@ -49,6 +49,16 @@ public record Config(
                 env.bool("TRUST_PROXY", false));
     }
 
+    /**
+     * The settings of a service listening on {@code HTTP_PORT} (else {@code defaultHttpPort}), whose pages are
+     * served locally from that port or from the contract's public port 8080 (make run, docker-compose).
+     */
+    public static Config forService(Env env, int defaultHttpPort) {
+        List<String> own = new java.util.ArrayList<>(localOrigins(8080));
+        own.addAll(localOrigins(env.integer("HTTP_PORT", defaultHttpPort, 0, 65535)));
+        return from(env, defaultHttpPort, own);
+    }
+
     /** The origins a browser uses for a page served on {@code port} of this machine. */
     public static List<String> localOrigins(int port) {
         return List.of("http://localhost:" + port, "http://127.0.0.1:" + port);

@@ -12,6 +12,13 @@ public final class HttpServers {
     private HttpServers() {
     }
 
+    /** Serves the API routes, {@code /healthz} and {@code /metrics} on {@code http}: every service has all three. */
+    public static void mount(HttpServer http, Routes routes, Health health, chitchat.metrics.Metrics metrics) {
+        routes.paths().forEach(path -> http.createContext(path, routes));
+        http.createContext("/healthz", health);
+        http.createContext("/metrics", metrics);
+    }
+
     /**
      * A server on {@code port} (0 = any free port), not yet started.
      *

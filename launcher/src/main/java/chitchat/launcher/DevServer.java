@@ -3,7 +3,7 @@ package chitchat.launcher;
 import chitchat.auth.AuthServer;
 import chitchat.chat.ChatService;
 import chitchat.config.Config;
-import chitchat.config.ConfigException;
+import chitchat.config.Startup;
 import chitchat.config.Env;
 import chitchat.http.Health;
 import chitchat.http.HttpServers;
@@ -43,15 +43,9 @@ public final class DevServer implements AutoCloseable {
     }
 
     public static void main(String[] args) {
-        try {
-            DevServer server = start(System.getenv());
-            Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
-            log.info("event=ready url=http://localhost:{} message=\"Chit-Chat is running: open http://localhost:{} in a browser\"",
-                    server.httpPort(), server.httpPort());
-        } catch (ConfigException e) {
-            log.error("event=startup_failed reason=\"{}\"", e.getMessage());
-            System.exit(2);
-        }
+        DevServer server = Startup.run(() -> start(System.getenv()));
+        log.info("event=ready url=http://localhost:{} message=\"Chit-Chat is running: open http://localhost:{} in a browser\"",
+                server.httpPort(), server.httpPort());
     }
 
     /** Starts everything; {@code HTTP_PORT=0} and {@code WS_PORT=0} pick free ports (tests). */
@@ -77,9 +71,7 @@ public final class DevServer implements AutoCloseable {
             Health health = new Health().check("store", store::health);
             chat.addHealth(health);
 
-            routes.paths().forEach(path -> http.createContext(path, routes));
-            http.createContext("/healthz", health);
-            http.createContext("/metrics", metrics);
+            HttpServers.mount(http, routes, health, metrics);
             http.createContext("/config.json", StaticSite.clientConfig(chat.wsPort()));
             HttpContext site = http.createContext("/", StaticSite.handler(staticDir));
             site.getFilters().add(StaticSite.securityHeaders(chat.wsPort()));

@@ -43,7 +43,7 @@ run: $(DEV_JAR)
 run-cluster: $(DEV_JAR)
 	@scripts/run-cluster.sh
 
-lint:
+lint: $(DEV_JAR)
 	@scripts/lint.sh
 
 bench: $(DEV_JAR)

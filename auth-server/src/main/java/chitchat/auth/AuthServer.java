@@ -55,6 +55,7 @@ public final class AuthServer implements AutoCloseable {
             module.register(routes);
             HttpServer http = HttpServers.create(config.httpPort());
             HttpServers.mount(http, routes, new Health().check("store", store::health), metrics);
+            http.createContext("/", routes); // any other path: a 404 in the contract's error shape
             http.start();
             log.info("event=started service=auth port={} store={} bcrypt_cost={}", http.getAddress().getPort(), store.kind(), module.passwords.cost());
             return new AuthServer(http, store);

@@ -59,6 +59,7 @@ public final class ChatServer implements AutoCloseable {
 
             HttpServer http = HttpServers.create(config.httpPort());
             HttpServers.mount(http, routes, health, metrics);
+            http.createContext("/", routes); // any other path: a 404 in the contract's error shape
             http.start();
             log.info("event=started service=chat http_port={} ws_port={} store={}", http.getAddress().getPort(), chat.wsPort(), store.kind());
             return new ChatServer(http, chat, store);

@@ -89,6 +89,7 @@ public record Config(
 
     /** Hides a password in a URL so that it never reaches a log line. */
     public static String redact(String url) {
-        return url.replaceAll("//([^:/@]*):[^@/]*@", "//$1:***@");
+        // Up to the last '@': a password may itself hold an unescaped '/' or '@'.
+        return url.replaceAll("//([^:/@]*):.*@", "//$1:***@");
     }
 }

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  */
 public final class Usernames {
 
-    private static final Pattern VALID = Pattern.compile("[a-z0-9_.-]{3,32}");
+    private static final Pattern VALID = Pattern.compile("[A-Za-z0-9_.-]{3,32}");
 
     public static final String RULE = "Usernames are 3-32 characters: letters, digits, '_', '.' or '-'.";
 
@@ -19,10 +19,10 @@ public final class Usernames {
 
     /** The canonical (lower-case) form of {@code raw}, or empty when it breaks the rule. */
     public static Optional<String> canonical(String raw) {
-        if (raw == null || raw.length() > 32) {
+        // Checked before lower-casing: some non-ASCII letters lower-case to ASCII (the Kelvin sign becomes 'k').
+        if (raw == null || !VALID.matcher(raw).matches()) {
             return Optional.empty();
         }
-        String lower = raw.toLowerCase(Locale.ROOT);
-        return VALID.matcher(lower).matches() ? Optional.of(lower) : Optional.empty();
+        return Optional.of(raw.toLowerCase(Locale.ROOT));
     }
 }

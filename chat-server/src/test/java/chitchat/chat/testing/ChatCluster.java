@@ -136,5 +136,10 @@ public final class ChatCluster implements AutoCloseable {
         store.database().drop();
         store.close();
         redis.close();
+        try (var files = Files.walk(dataDir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            // a temp dir left behind is harmless
+        }
     }
 }

@@ -1,0 +1,48 @@
+// main.js: the entry point. Loads the configuration, creates the store and the chat logic, mounts every view,
+// and asks the server whether we are still logged in. Reading order for a newcomer: store.js (the state),
+// chat.js (what happens), api.js (the wire), then views/ (what is shown).
+//
+// Views never talk to each other: each one renders from the store and calls actions on `chat`. That one-way
+// flow (action -> store -> views) is what keeps a real-time UI predictable when messages arrive at any moment.
+
+import { loadConfig } from './config.js';
+import { createStore, initialState } from './store.js';
+import { createChat } from './chat.js';
+import { mountAuth } from './views/auth.js';
+import { mountUserList } from './views/userList.js';
+import { mountConversation } from './views/conversation.js';
+import { mountComposer } from './views/composer.js';
+import { mountStatus } from './views/status.js';
+
+const config = await loadConfig();
+const store = createStore(initialState());
+const chat = createChat(store, config);
+
+mountAuth(store, chat);
+mountUserList(store, chat);
+mountConversation(store, chat);
+mountComposer(store, chat);
+mountStatus(store, chat);
+
+// Which screen shows.
+const screens = {
+  loading: document.getElementById('splash'),
+  auth: document.getElementById('auth-view'),
+  chat: document.getElementById('chat-view'),
+};
+store.subscribe((state, prev) => {
+  if (state.phase === prev.phase) return;
+  for (const [phase, element] of Object.entries(screens)) element.hidden = phase !== state.phase;
+  // Put the keyboard where the person will start: the username, or the search box (unless a conversation
+  // reopened after a reload; then the conversation view has focused its composer).
+  if (state.phase === 'auth') document.getElementById('username').focus();
+  if (state.phase === 'chat' && !state.selected) document.getElementById('filter').focus();
+});
+
+// Back online, or back to this tab: reconnect now instead of waiting out the back-off.
+window.addEventListener('online', () => chat.wake());
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'visible') chat.wake();
+});
+
+chat.restoreSession();

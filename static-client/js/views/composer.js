@@ -1,0 +1,55 @@
+// views/composer.js: the message box at the bottom of a conversation.
+//
+// Enter sends, Shift+Enter starts a new line (and so does Enter while an input method is composing a word,
+// e.g. Japanese or Chinese, where Enter confirms the word). Each conversation keeps its own unsent draft while
+// the person looks at another. The box grows with its text (CSS `field-sizing`, with `rows` as the fallback).
+
+const MAX_ROWS = 6;
+
+export function mountComposer(store, chat) {
+  const form = document.getElementById('composer-form');
+  const input = document.getElementById('composer');
+  const drafts = new Map(); // username -> unsent text
+  let partner = null;
+
+  function fit() {
+    const lines = input.value.split('\n').length;
+    input.rows = Math.min(MAX_ROWS, Math.max(1, lines));
+    form.classList.toggle('ready', input.value.trim().length > 0);
+  }
+
+  function submit() {
+    const text = input.value.trim();
+    if (!partner || !text) return;
+    chat.send(partner, text);
+    input.value = '';
+    drafts.delete(partner);
+    fit();
+    input.focus();
+  }
+
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    submit();
+  });
+  input.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      submit();
+    }
+  });
+  input.addEventListener('input', () => {
+    if (partner) drafts.set(partner, input.value);
+    fit();
+  });
+
+  store.subscribe((state) => {
+    const selected = state.phase === 'chat' ? state.selected : null;
+    if (state.phase !== 'chat') drafts.clear();
+    if (selected === partner) return;
+    partner = selected;
+    input.value = (partner && drafts.get(partner)) || '';
+    input.placeholder = partner ? `Message ${partner}` : 'Type a message';
+    fit();
+  });
+}

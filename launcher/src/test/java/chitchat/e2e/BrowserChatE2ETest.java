@@ -9,27 +9,14 @@ import chitchat.launcher.DevServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.Keys;
-import org.openqa.selenium.NoAlertPresentException;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
-import org.openqa.selenium.UnexpectedAlertBehaviour;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The browser client end to end: the real dev server ({@link DevServer}: static client, auth, history, WebSocket)
@@ -46,24 +33,18 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 class BrowserChatE2ETest {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-    private static final Path SCREENSHOTS = Path.of("target", "e2e-screenshots");
-    private static final Duration WAIT = Duration.ofSeconds(15);
-    private static final String PASSWORD = "correct horse battery";
+    private static final String PASSWORD = Browser.PASSWORD;
     private static final String HTML_LOOKALIKE = "<img src=x onerror=alert(1)>";
 
     @Test
     @Timeout(120)
     void twoPeopleChatInRealTime(@TempDir Path temp) throws IOException {
-        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "needs /usr/bin/chromium and /usr/bin/chromedriver (Debian: chromium chromium-driver)");
-        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
+        assumeTrue(Browser.available(), "needs /usr/bin/chromium and /usr/bin/chromedriver (Debian: chromium chromium-driver)");
         Map<String, String> env = Map.of(
                 "HTTP_PORT", "0",
                 "WS_PORT", "0",
                 "DATA_DIR", Files.createDirectories(temp.resolve("data")).toString(),
-                "STATIC_DIR", staticClient().toString(),
+                "STATIC_DIR", Browser.staticClient().toString(),
                 "BCRYPT_COST", "10");
 
         try (DevServer server = DevServer.start(env);
@@ -121,9 +102,9 @@ class BrowserChatE2ETest {
 
         // A reload shows the history: the same three messages, in order, from the server.
         List<String> idsBefore = bob.messages().stream().map(m -> m.getDomAttribute("data-id")).toList();
-        bob.driver.navigate().refresh();
+        bob.driver().navigate().refresh();
         bob.waitForText(bob.selector("me"), "bob");
-        if (bob.driver.findElements(By.cssSelector("[data-testid='conversation']")).stream().noneMatch(WebElement::isDisplayed)) {
+        if (bob.driver().findElements(By.cssSelector("[data-testid='conversation']")).stream().noneMatch(WebElement::isDisplayed)) {
             bob.click(aliceEntry);
         }
         bob.waitForMessage(3);
@@ -132,151 +113,5 @@ class BrowserChatE2ETest {
         assertTrue(bob.messages().get(2).getText().contains(HTML_LOOKALIKE));
         bob.assertNoAlert();
         bob.waitForText(bob.selector("connection-status"), "online");
-    }
-
-    /** {@code static-client/} of this checkout: Maven runs tests in the module's directory, an IDE maybe at the root. */
-    private static Path staticClient() {
-        for (Path candidate : List.of(Path.of("..", "static-client"), Path.of("static-client"))) {
-            if (Files.isRegularFile(candidate.resolve("index.html"))) {
-                return candidate.toAbsolutePath().normalize();
-            }
-        }
-        throw new IllegalStateException("static-client/index.html not found from " + Path.of("").toAbsolutePath());
-    }
-
-    /** One person's headless Chromium window, with the few actions the test needs. */
-    private record Browser(String name, WebDriver driver, WebDriverWait waiter, String baseUrl) implements AutoCloseable {
-
-        static Browser open(String name, Path temp, int httpPort) throws IOException {
-            ChromeOptions options = new ChromeOptions();
-            options.setBinary(CHROMIUM.toFile());
-            // Leave any alert open, so assertNoAlert() sees it instead of the driver silently dismissing it.
-            options.setUnhandledPromptBehaviour(UnexpectedAlertBehaviour.IGNORE);
-            options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-                    "--window-size=1280,800",
-                    "--user-data-dir=" + Files.createTempDirectory(temp, "chromium-" + name));
-            WebDriver driver = new ChromeDriver(options);
-            driver.manage().timeouts().pageLoadTimeout(WAIT);
-            // The page's origin must be one the server allows for the WebSocket: localhost and its HTTP port.
-            Browser browser = new Browser(name, driver, new WebDriverWait(driver, WAIT), "http://localhost:" + httpPort + "/");
-            driver.get(browser.baseUrl);
-            return browser;
-        }
-
-        By selector(String testId) {
-            return By.cssSelector("[data-testid='" + testId + "']");
-        }
-
-        WebElement testId(String testId) {
-            return waiter.until(ExpectedConditions.visibilityOfElementLocated(selector(testId)));
-        }
-
-        <T> T waitUntil(Function<? super WebDriver, T> condition) {
-            return waiter.until(condition);
-        }
-
-        void waitForText(By locator, String text) {
-            waiter.until(ExpectedConditions.textToBe(locator, text));
-        }
-
-        void click(By locator) {
-            waiter.until(ExpectedConditions.elementToBeClickable(locator)).click();
-        }
-
-        void fillCredentials(String username, String password) {
-            WebElement user = testId("username");
-            user.clear();
-            user.sendKeys(username);
-            WebElement pass = testId("password");
-            pass.clear();
-            pass.sendKeys(password);
-        }
-
-        void login(String username, String password) {
-            fillCredentials(username, password);
-            click(selector("login"));
-        }
-
-        void signUp(String username) {
-            fillCredentials(username, PASSWORD);
-            click(selector("signup"));
-            waitForText(selector("me"), username);
-        }
-
-        /** Types a message and sends it with Enter, or with the send button. */
-        void send(String text, boolean withButton) {
-            WebElement composer = testId("composer");
-            composer.sendKeys(text);
-            if (withButton) {
-                click(selector("send"));
-            } else {
-                composer.sendKeys(Keys.ENTER);
-            }
-        }
-
-        List<WebElement> messages() {
-            return driver.findElements(By.cssSelector("[data-testid='conversation'] [data-testid='message']"));
-        }
-
-        /** Waits until the open conversation shows {@code count} messages and returns the last one. */
-        WebElement waitForMessage(int count) {
-            waiter.until(d -> messages().size() >= count);
-            assertEquals(count, messages().size(), name + "'s conversation shows each message once");
-            return messages().get(count - 1);
-        }
-
-        /**
-         * Notes every data-status the page ever gives a message, as it happens, so that a pending state lasting
-         * only milliseconds is still seen. (WebDriver scripts are not subject to the page's CSP.)
-         */
-        void recordMessageStatuses() {
-            ((JavascriptExecutor) driver).executeScript("""
-                    window.__statuses = [];
-                    const note = (el) => {
-                      const s = el.getAttribute('data-status');
-                      if (window.__statuses[window.__statuses.length - 1] !== s) window.__statuses.push(s);
-                    };
-                    new MutationObserver((records) => {
-                      for (const r of records) {
-                        if (r.type === 'attributes' && r.target.matches('[data-testid="message"]')) note(r.target);
-                        for (const n of r.addedNodes || []) {
-                          if (n.nodeType === 1 && n.matches('[data-testid="message"]')) note(n);
-                        }
-                      }
-                    }).observe(document.querySelector('[data-testid="conversation"]'),
-                               { subtree: true, childList: true, attributes: true, attributeFilter: ['data-status'] });
-                    """);
-        }
-
-        @SuppressWarnings("unchecked")
-        List<String> recordedStatuses() {
-            return (List<String>) ((JavascriptExecutor) driver).executeScript("return window.__statuses;");
-        }
-
-        void assertNoAlert() {
-            try {
-                driver.switchTo().alert();
-                throw new AssertionError(name + ": an alert opened: a message ran as HTML");
-            } catch (NoAlertPresentException expected) {
-                // nothing ran
-            }
-            assertFalse(driver.getPageSource().contains("<img src=\"x\""), name + ": no <img> element was made");
-        }
-
-        void screenshot() {
-            try {
-                Files.createDirectories(SCREENSHOTS);
-                Path shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath();
-                Files.copy(shot, SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
-            } catch (IOException | RuntimeException e) {
-                System.err.println("[e2e] no screenshot of " + name + ": " + e);
-            }
-        }
-
-        @Override
-        public void close() {
-            driver.quit();
-        }
     }
 }

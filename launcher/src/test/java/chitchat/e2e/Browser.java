@@ -1,0 +1,187 @@
+package chitchat.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Function;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.NoAlertPresentException;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.UnexpectedAlertBehaviour;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/** One person's headless Chromium window, with the few actions the test needs. */
+record Browser(String name, WebDriver driver, WebDriverWait waiter, String baseUrl) implements AutoCloseable {
+
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    static final Path SCREENSHOTS = Path.of("target", "e2e-screenshots");
+    static final Duration WAIT = Duration.ofSeconds(15);
+    static final String PASSWORD = "correct horse battery";
+
+    /** Whether this machine can run the browser tests (Debian: chromium chromium-driver). */
+    static boolean available() {
+        if (Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER)) {
+            System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
+            return true;
+        }
+        return false;
+    }
+
+    /** {@code static-client/} of this checkout: Maven runs tests in the module's directory, an IDE maybe at the root. */
+    static Path staticClient() {
+        for (Path candidate : List.of(Path.of("..", "static-client"), Path.of("static-client"))) {
+            if (Files.isRegularFile(candidate.resolve("index.html"))) {
+                return candidate.toAbsolutePath().normalize();
+            }
+        }
+        throw new IllegalStateException("static-client/index.html not found from " + Path.of("").toAbsolutePath());
+    }
+
+
+    static Browser open(String name, Path temp, int httpPort) throws IOException {
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        // Leave any alert open, so assertNoAlert() sees it instead of the driver silently dismissing it.
+        options.setUnhandledPromptBehaviour(UnexpectedAlertBehaviour.IGNORE);
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+                "--window-size=1280,800",
+                "--user-data-dir=" + Files.createTempDirectory(temp, "chromium-" + name));
+        WebDriver driver = new ChromeDriver(options);
+        driver.manage().timeouts().pageLoadTimeout(WAIT);
+        // The page's origin must be one the server allows for the WebSocket: localhost and its HTTP port.
+        Browser browser = new Browser(name, driver, new WebDriverWait(driver, WAIT), "http://localhost:" + httpPort + "/");
+        driver.get(browser.baseUrl);
+        return browser;
+    }
+
+    By selector(String testId) {
+        return By.cssSelector("[data-testid='" + testId + "']");
+    }
+
+    WebElement testId(String testId) {
+        return waiter.until(ExpectedConditions.visibilityOfElementLocated(selector(testId)));
+    }
+
+    <T> T waitUntil(Function<? super WebDriver, T> condition) {
+        return waiter.until(condition);
+    }
+
+    void waitForText(By locator, String text) {
+        waiter.until(ExpectedConditions.textToBe(locator, text));
+    }
+
+    void click(By locator) {
+        waiter.until(ExpectedConditions.elementToBeClickable(locator)).click();
+    }
+
+    void fillCredentials(String username, String password) {
+        WebElement user = testId("username");
+        user.clear();
+        user.sendKeys(username);
+        WebElement pass = testId("password");
+        pass.clear();
+        pass.sendKeys(password);
+    }
+
+    void login(String username, String password) {
+        fillCredentials(username, password);
+        click(selector("login"));
+    }
+
+    void signUp(String username) {
+        fillCredentials(username, PASSWORD);
+        click(selector("signup"));
+        waitForText(selector("me"), username);
+    }
+
+    /** Types a message and sends it with Enter, or with the send button. */
+    void send(String text, boolean withButton) {
+        WebElement composer = testId("composer");
+        composer.sendKeys(text);
+        if (withButton) {
+            click(selector("send"));
+        } else {
+            composer.sendKeys(Keys.ENTER);
+        }
+    }
+
+    List<WebElement> messages() {
+        return driver.findElements(By.cssSelector("[data-testid='conversation'] [data-testid='message']"));
+    }
+
+    /** Waits until the open conversation shows {@code count} messages and returns the last one. */
+    WebElement waitForMessage(int count) {
+        waiter.until(d -> messages().size() >= count);
+        assertEquals(count, messages().size(), name + "'s conversation shows each message once");
+        return messages().get(count - 1);
+    }
+
+    /**
+     * Notes every data-status the page ever gives a message, as it happens, so that a pending state lasting
+     * only milliseconds is still seen. (WebDriver scripts are not subject to the page's CSP.)
+     */
+    void recordMessageStatuses() {
+        ((JavascriptExecutor) driver).executeScript("""
+                window.__statuses = [];
+                const note = (el) => {
+                  const s = el.getAttribute('data-status');
+                  if (window.__statuses[window.__statuses.length - 1] !== s) window.__statuses.push(s);
+                };
+                new MutationObserver((records) => {
+                  for (const r of records) {
+                    if (r.type === 'attributes' && r.target.matches('[data-testid="message"]')) note(r.target);
+                    for (const n of r.addedNodes || []) {
+                      if (n.nodeType === 1 && n.matches('[data-testid="message"]')) note(n);
+                    }
+                  }
+                }).observe(document.querySelector('[data-testid="conversation"]'),
+                           { subtree: true, childList: true, attributes: true, attributeFilter: ['data-status'] });
+                """);
+    }
+
+    @SuppressWarnings("unchecked")
+    List<String> recordedStatuses() {
+        return (List<String>) ((JavascriptExecutor) driver).executeScript("return window.__statuses;");
+    }
+
+    void assertNoAlert() {
+        try {
+            driver.switchTo().alert();
+            throw new AssertionError(name + ": an alert opened: a message ran as HTML");
+        } catch (NoAlertPresentException expected) {
+            // nothing ran
+        }
+        assertFalse(driver.getPageSource().contains("<img src=\"x\""), name + ": no <img> element was made");
+    }
+
+    void screenshot() {
+        try {
+            Files.createDirectories(SCREENSHOTS);
+            Path shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath();
+            Files.copy(shot, SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | RuntimeException e) {
+            System.err.println("[e2e] no screenshot of " + name + ": " + e);
+        }
+    }
+
+    @Override
+    public void close() {
+        driver.quit();
+    }
+}

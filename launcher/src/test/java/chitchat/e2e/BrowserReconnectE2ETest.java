@@ -1,0 +1,89 @@
+package chitchat.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import chitchat.launcher.DevServer;
+import chitchat.store.EmbeddedMongo;
+import chitchat.testbed.LocalRedis;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+
+/**
+ * The browser client survives its server going away (issue 6): two instances share one store and one Redis, as in
+ * production; Bob's instance is stopped while Alice, on the other one, keeps writing. Bob's window shows
+ * {@code reconnecting}, and when his instance is back on the same address it shows {@code online} again and every
+ * message sent meanwhile, each once, without a reload.
+ */
+class BrowserReconnectE2ETest {
+
+    private static final String SECRET = "e2e-secret-e2e-secret-e2e-secret-0123456789";
+
+    @Test
+    @Timeout(150)
+    void aWindowReconnectsAndCatchesUpOnWhatItMissed(@TempDir Path temp) throws IOException {
+        assumeTrue(Browser.available(), "needs /usr/bin/chromium and /usr/bin/chromedriver (Debian: chromium chromium-driver)");
+        int bobHttp = LocalRedis.freePort();
+        int bobWs = LocalRedis.freePort();
+        try (EmbeddedMongo store = EmbeddedMongo.inMemory();
+                LocalRedis redis = LocalRedis.start();
+                DevServer aliceServer = DevServer.start(env(temp, "a", store, redis, 0, 0))) {
+            DevServer bobServer = DevServer.start(env(temp, "b", store, redis, bobHttp, bobWs));
+            try (Browser bob = Browser.open("bob-reconnect", temp, bobHttp);
+                    Browser alice = Browser.open("alice-reconnect", temp, aliceServer.httpPort())) {
+                try {
+                    bob.signUp("bob");
+                    alice.signUp("alice");
+                    alice.click(By.cssSelector("[data-testid='user'][data-username='bob']"));
+                    alice.send("before the restart", false);
+                    bob.click(By.cssSelector("[data-testid='user'][data-username='alice']"));
+                    bob.waitForMessage(1);
+
+                    bobServer.close();
+                    bob.waitForText(bob.selector("connection-status"), "reconnecting");
+
+                    for (String text : List.of("while you were away 1", "while you were away 2", "while you were away 3")) {
+                        alice.send(text, false);
+                    }
+                    alice.waitUntil(d -> alice.messages().size() == 4
+                            && alice.messages().stream().allMatch(m -> "sent".equals(m.getDomAttribute("data-status"))));
+
+                    bobServer = DevServer.start(env(temp, "b", store, redis, bobHttp, bobWs));
+                    bob.waitForText(bob.selector("connection-status"), "online");
+                    bob.waitForMessage(4);
+                    assertEquals(alice.messages().stream().map(m -> m.getDomAttribute("data-id")).toList(),
+                            bob.messages().stream().map(m -> m.getDomAttribute("data-id")).toList(),
+                            "bob shows every message alice sent, each once, in order");
+                } finally {
+                    alice.screenshot();
+                    bob.screenshot();
+                }
+            } finally {
+                bobServer.close();
+            }
+        }
+    }
+
+    private static Map<String, String> env(Path temp, String name, EmbeddedMongo store, LocalRedis redis, int http, int ws)
+            throws IOException {
+        Map<String, String> env = new HashMap<>();
+        env.put("HTTP_PORT", String.valueOf(http));
+        env.put("WS_PORT", String.valueOf(ws));
+        env.put("DATA_DIR", Files.createDirectories(temp.resolve("data-" + name)).toString());
+        env.put("STATIC_DIR", Browser.staticClient().toString());
+        env.put("BCRYPT_COST", "10");
+        env.put("JWT_SECRET", SECRET);
+        env.put("MONGO_URI", store.connectionString());
+        env.put("MONGO_DB", "reconnect");
+        env.put("REDIS_URL", redis.url());
+        return env;
+    }
+}

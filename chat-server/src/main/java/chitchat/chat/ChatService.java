@@ -20,7 +20,7 @@ import chitchat.users.UserStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetSocketAddress;
 import java.util.List;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ScheduledExecutorService;
 import org.java_websocket.framing.CloseFrame;
 import org.slf4j.Logger;
@@ -65,7 +65,8 @@ public final class ChatService implements AutoCloseable {
         Broker broker = config.redisUrl().<Broker>map(uri -> new RedisBroker(uri, registry)).orElseGet(() -> new LocalBroker(registry));
         registry.attach(broker);
 
-        ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("ws-timers").daemon().factory());
+        ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("ws-timers").daemon().factory());
+        timers.setRemoveOnCancelPolicy(true); // a closed connection's expiry timer must not keep it in memory for a day
         Connection.Handler relay = new Relay(messages, users, broker, metrics);
         ChatSocketServer sockets = new ChatSocketServer(new InetSocketAddress(wsPort), tokens,
                 new Origins(config.allowedOrigins()), registry, relay, metrics, limits, timers);
@@ -113,7 +114,15 @@ public final class ChatService implements AutoCloseable {
             for (Connection c : connections) {
                 c.awaitFinished(deadline - System.currentTimeMillis());
             }
-            sockets.stop(2000, "server shutting down");
+            // Close each connection ourselves and give the clients a moment to answer the close frame:
+            // WebSocketServer.stop() alone drops the sockets a few milliseconds after sending it, and the
+            // clients would see 1006 (abnormal) instead of 1001.
+            sockets.getConnections().forEach(socket -> socket.close(CloseFrame.GOING_AWAY, "server shutting down"));
+            long closing = System.currentTimeMillis() + 3000;
+            while (!sockets.getConnections().isEmpty() && System.currentTimeMillis() < closing) {
+                Thread.sleep(20);
+            }
+            sockets.stop(500, "server shutting down");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

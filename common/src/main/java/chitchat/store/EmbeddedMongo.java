@@ -1,7 +1,6 @@
 package chitchat.store;
 
 import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,7 +27,7 @@ public final class EmbeddedMongo implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create DATA_DIR " + dataDir, e);
         }
-        return new EmbeddedMongo(new MongoServer(new H2Backend(dataDir.resolve("chitchat-store.mv.db").toString())), port);
+        return new EmbeddedMongo(new MongoServer(new DurableH2Backend(dataDir.resolve("chitchat-store.mv.db").toString())), port);
     }
 
     /** Keeps data in memory only: for tests that want a fresh store. */

@@ -39,15 +39,18 @@ import redis.clients.jedis.JedisPubSub;
  *   <li>The connection has no read timeout, so a half-open link would hang silently: a heartbeat pings it and
  *       drops the connection when no pong comes back.</li>
  *   <li>There is no automatic resubscribe: a dedicated thread reconnects with backoff and jitter, subscribes
- *       every user still connected here ({@link #wanted}), then asks the connections to resync, since whatever
- *       was published meanwhile is lost (pub/sub is at-most-once; the store is not).</li>
+ *       every user still connected here ({@link #wanted}), then asks the connections to resync, here and, through
+ *       the control channel, on every other instance, since whatever was published meanwhile is lost (pub/sub is
+ *       at-most-once; the store is not).</li>
  *   <li>An exception escaping {@code onMessage} would end the subscription: everything is caught there.</li>
  * </ul>
  */
 public final class RedisBroker implements Broker {
 
     private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
+    /** Always subscribed, so the subscription never ends by itself; also carries cluster-wide "resync" notices. */
     private static final String CONTROL_CHANNEL = "chitchat_control";
+    private static final String RESYNC_PREFIX = "resync:";
     private static final Duration HEARTBEAT = Duration.ofSeconds(5);
     private static final Duration PONG_DEADLINE = Duration.ofSeconds(15);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
@@ -55,6 +58,7 @@ public final class RedisBroker implements Broker {
     private static final int MAX_PIPELINE = 512;
 
     private final URI uri;
+    private final String instanceId = java.util.UUID.randomUUID().toString();
     private final Delivery delivery;
     private final BlockingQueue<String[]> outbox = new ArrayBlockingQueue<>(MAX_QUEUED_PUBLISHES);
     private final Thread publisher;
@@ -109,12 +113,13 @@ public final class RedisBroker implements Broker {
         onLink(l -> l.unsubscribe(Broker.channel(user)));
     }
 
-    /** Queues the publish; false when the link is down or the queue is full (the message is stored anyway). */
+    /**
+     * Queues the publish and returns at once; false when the queue is full. While Redis is unreachable, publishes
+     * wait in the queue and go out when it is back, so receivers on instances that never lost their own link still
+     * get them. What overflows is stored all the same, and the cluster-wide resync after the outage covers it.
+     */
     @Override
     public boolean publish(String user, String payload) {
-        if (listener == null) {
-            return false; // fail fast: the store has the message and clients will resync when the link is back
-        }
         return outbox.offer(new String[] {Broker.channel(user), payload});
     }
 
@@ -130,7 +135,8 @@ public final class RedisBroker implements Broker {
                 }
                 batch.add(first);
                 outbox.drainTo(batch, MAX_PIPELINE - 1);
-                for (int attempt = 1; ; attempt++) {
+                long backoffMillis = 100;
+                while (true) {
                     try {
                         if (connection == null) {
                             connection = new Jedis(uri, 2000, 2000);
@@ -142,11 +148,14 @@ public final class RedisBroker implements Broker {
                     } catch (RuntimeException e) {
                         close(connection);
                         connection = null;
-                        if (attempt == 2) {
-                            // Lost for live delivery only: they are stored, and the link loss triggers a resync.
-                            log.warn("event=publish_failed count={} error=\"{}\"", batch.size(), e.getMessage());
+                        if (closed) {
+                            log.warn("event=publish_abandoned count={} reason=closing", batch.size());
                             break;
                         }
+                        // Keep the batch and try again: Redis is away, and these are still worth delivering live.
+                        log.warn("event=publish_failed count={} retry_ms={} error=\"{}\"", batch.size(), backoffMillis, e.getMessage());
+                        sleep(backoffMillis);
+                        backoffMillis = Math.min(backoffMillis * 2, 2000);
                     }
                 }
             } catch (InterruptedException e) {
@@ -302,7 +311,10 @@ public final class RedisBroker implements Broker {
             lastPongNanos = System.nanoTime();
             log.info("event=redis_link_up uri={} users={}", Config.redact(uri.toString()), channels());
             if (everConnected) {
+                // Deliveries to this instance were lost while the link was down, and publishes from it may have
+                // overflowed: every connection here, and on every other instance, catches up from the store.
                 delivery.resync();
+                outbox.offer(new String[] {CONTROL_CHANNEL, RESYNC_PREFIX + instanceId});
             }
             everConnected = true;
         }
@@ -317,6 +329,10 @@ public final class RedisBroker implements Broker {
             try {
                 if (channel.startsWith("chat_")) {
                     delivery.deliver(channel.substring(5), message);
+                } else if (CONTROL_CHANNEL.equals(channel) && message.startsWith(RESYNC_PREFIX)
+                        && !message.equals(RESYNC_PREFIX + instanceId)) {
+                    log.info("event=cluster_resync from={}", message.substring(RESYNC_PREFIX.length()));
+                    delivery.resync();
                 }
             } catch (Throwable t) {
                 log.error("event=delivery_failed channel={} error=\"{}\"", channel, t.toString());

@@ -66,6 +66,7 @@ public final class ChatSocketServer extends WebSocketServer {
         setReuseAddr(true);
         setTcpNoDelay(true);
         setConnectionLostTimeout(limits.pingSeconds());
+        setMaxPendingConnections(4096); // the accept backlog: the default of 50 drops connects during a reconnect storm
     }
 
     /** Starts listening and waits until the port is bound, or fails with the reason. */
@@ -124,11 +125,15 @@ public final class ChatSocketServer extends WebSocketServer {
         try {
             Tokens.Session session = socket.getAttachment();
             Connection connection = new Connection(socket, session.username(), limits, metrics);
-            socket.setAttachment(connection);
-            connection.start(handler, registry);
             long untilExpiry = Math.max(0, Duration.between(Instant.now(), session.expiresAt()).toMillis());
             connection.expireAt(timers.schedule(() -> connection.close(CloseFrame.POLICY_VALIDATION, "session expired"),
                     untilExpiry, TimeUnit.MILLISECONDS));
+            socket.setAttachment(connection);
+            connection.start(handler, registry);
+            if (!socket.isOpen()) {
+                // The client left while this ran: onClose (another thread) may have seen no Connection yet.
+                connection.finish();
+            }
         } catch (Throwable t) {
             log.error("event=ws_open_failed error=\"{}\"", t.toString(), t);
             socket.close(CloseFrame.UNEXPECTED_CONDITION, "internal error");

@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# make bench: starts its own Chit-Chat topology on loopback, runs the load tool against it, stops everything.
+#
+#   load tool (bench/target/chit-chat-bench.jar)
+#      |-- HTTP sign-up --------------> auth-server       127.0.0.1:28081
+#      |-- WebSocket, user i % 2 -----> chat-server 1     127.0.0.1:28082 (HTTP) / 28083 (WS)
+#      |                                chat-server 2     127.0.0.1:28092 (HTTP) / 28093 (WS)
+#      |                                both <-> Redis 127.0.0.1:28379 (pub/sub) and the store 127.0.0.1:28017
+#      `-- history fill ------------------------------------------------------> the store (MongoDB driver)
+#
+# Ports (BENCH_PORT_BASE + 81, 82, ...; base 28000) stay clear of 8080-8093 (make run, make run-cluster) and of
+# the ephemeral range. Everything listens on 127.0.0.1 and the load goes
+# nowhere else. The store's files live in a temporary directory removed at the end; server logs are kept in
+# bench/target/logs/<timestamp>/. Results: bench/results/<timestamp>.json and .html, and a table on stdout.
+#
+# Options, as environment variables (defaults give a run of about 5 minutes on 2 cores):
+#   BENCH_USERS=200             users in the throughput scenario, spread round-robin over the two instances
+#   BENCH_RATES=500,1000,...    offered msg/s per step        BENCH_MAX_RATE=20000  highest step
+#   BENCH_STEP_SECONDS=8        seconds per step              BENCH_P99_LIMIT_MS=50 the ladder stops above it
+#   BENCH_CONNECTIONS=10000     idle connections to one instance (up to ~19000 under a 20000 open-file limit)
+#   BENCH_SOURCE_ADDRESSES=8    spread over 127.0.0.2 .. 127.0.0.9
+#   BENCH_HISTORY_MESSAGES=100000                             BENCH_SCENARIOS=redis,history,throughput,connections
+#   BENCH_SERVER_JAVA_OPTS="-Xmx1g"   JVM flags of the two chat-servers
+#   BENCH_PORT_BASE=28000       ports used: base+17 (store), +81 (auth), +82/83, +92/93 (chat), +379 (redis)
+#   BENCH_TIMEOUT=1200          seconds before the load tool is stopped, whatever it is doing
+# Any arguments are passed to the load tool as they are (java -jar bench/target/chit-chat-bench.jar --help).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+JAVA="${JAVA_HOME:?set JAVA_HOME (make bench does)}/bin/java"
+AUTH_JAR=auth-server/target/auth-server.jar
+CHAT_JAR=chat-server/target/chat-server.jar
+BENCH_JAR=bench/target/chit-chat-bench.jar
+DEV_JAR=launcher/target/chit-chat-dev.jar
+
+BASE="${BENCH_PORT_BASE:-28000}"
+AUTH_PORT=$((BASE + 81))
+CHAT1_HTTP=$((BASE + 82)) CHAT1_WS=$((BASE + 83))
+CHAT2_HTTP=$((BASE + 92)) CHAT2_WS=$((BASE + 93))
+REDIS_PORT=$((BASE + 379))
+STORE_PORT=$((BASE + 17))
+read -r -a SERVER_OPTS <<<"${BENCH_SERVER_JAVA_OPTS:--Xmx1g}"
+
+if [[ ! -f "$BENCH_JAR" || ! -f "$AUTH_JAR" || ! -f "$CHAT_JAR" ]]; then
+  echo "Building the service jars and the load tool..."
+  mvn -B --no-transfer-progress -q -pl bench -am package -DskipTests
+fi
+
+for port in $AUTH_PORT $CHAT1_HTTP $CHAT1_WS $CHAT2_HTTP $CHAT2_WS $REDIS_PORT $STORE_PORT; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "Port $port is in use (another make bench?): stop it, or choose other ports with BENCH_PORT_BASE." >&2
+    exit 1
+  fi
+done
+
+# Each idle connection is a file descriptor in the server and one in the load tool: raise the soft limit to
+# the hard one (children inherit it; the JVM would also raise its own).
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+echo "Open-file limit: $(ulimit -n)"
+
+STAMP="$(date -u +%Y%m%d-%H%M%S)"
+LOGS="bench/target/logs/$STAMP"
+WORK="$(mktemp -d /tmp/chitchat-bench.XXXXXX)"
+mkdir -p "$LOGS" bench/results
+
+pids=()
+declare -A pid_of
+# shellcheck disable=SC2317  # called by the trap
+cleanup() {
+  trap - EXIT INT TERM
+  echo "Stopping the benchmark topology..."
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT INT TERM
+
+start() { # name, then the command; output goes to $LOGS/name.log; the pid is remembered in pid_of[name]
+  local name="$1"; shift
+  "$@" >"$LOGS/$name.log" 2>&1 &
+  pids+=($!)
+  pid_of[$name]=$!
+}
+
+wait_for() { # what, check command...
+  local what="$1"; shift
+  for _ in $(seq 1 150); do
+    "$@" >/dev/null 2>&1 && return 0
+    sleep 0.2
+  done
+  echo "$what did not come up; see $LOGS/$what.log" >&2
+  exit 1
+}
+# shellcheck disable=SC2317  # called through wait_for
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+SECRET="$(head -c 48 /dev/urandom | base64 | tr -d '\n')"
+export JWT_SECRET="$SECRET" DATA_DIR="$WORK" APP_ENV=development
+export MONGO_URI="mongodb://127.0.0.1:$STORE_PORT" REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
+
+if command -v redis-server >/dev/null 2>&1; then
+  start redis redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no
+else
+  echo "redis-server not installed: using the embedded-redis binary (redis-benchmark will be missing too)"
+  start redis "$JAVA" -cp "$DEV_JAR" chitchat.testbed.LocalRedis "$REDIS_PORT"
+fi
+start store "$JAVA" -cp "$CHAT_JAR" chitchat.store.EmbeddedMongoMain --port "$STORE_PORT" --data-dir "$WORK/store"
+wait_for redis port_open "$REDIS_PORT"
+wait_for store port_open "$STORE_PORT"
+
+# Sign-ups at bcrypt's minimum cost (10) so 200 take seconds; the per-connection rate limit lifted so one
+# user may send what the load needs; everything else as in production.
+start auth env HTTP_PORT=$AUTH_PORT BCRYPT_COST=10 "$JAVA" "${SERVER_OPTS[@]}" -jar "$AUTH_JAR"
+for i in 1 2; do
+  http_var="CHAT${i}_HTTP" ws_var="CHAT${i}_WS"
+  start "chat$i" env HTTP_PORT="${!http_var}" WS_PORT="${!ws_var}" WS_RATE_PER_SECOND=100000 WS_RATE_BURST=100000 \
+    "$JAVA" "${SERVER_OPTS[@]}" -jar "$CHAT_JAR"
+done
+wait_for auth curl -fsS "http://127.0.0.1:$AUTH_PORT/healthz"
+wait_for chat1 curl -fsS "http://127.0.0.1:$CHAT1_HTTP/healthz"
+wait_for chat2 curl -fsS "http://127.0.0.1:$CHAT2_HTTP/healthz"
+echo "Topology up (logs in $LOGS): auth :$AUTH_PORT, chat :$CHAT1_WS and :$CHAT2_WS, redis :$REDIS_PORT, store :$STORE_PORT"
+
+flags=()
+add_flag() { if [[ -n "${2:-}" ]]; then flags+=("$1" "$2"); fi; }
+add_flag --users "${BENCH_USERS:-}"
+add_flag --rates "${BENCH_RATES:-}"
+add_flag --max-rate "${BENCH_MAX_RATE:-}"
+add_flag --step-seconds "${BENCH_STEP_SECONDS:-}"
+add_flag --p99-limit-ms "${BENCH_P99_LIMIT_MS:-}"
+add_flag --connections "${BENCH_CONNECTIONS:-}"
+add_flag --source-addresses "${BENCH_SOURCE_ADDRESSES:-}"
+add_flag --history-messages "${BENCH_HISTORY_MESSAGES:-}"
+add_flag --scenarios "${BENCH_SCENARIOS:-}"
+
+# The load tool's own pauses would count as server latency: a heap big enough to rarely collect, and ZGC.
+status=0
+BENCH_JWT_SECRET="$SECRET" timeout --signal=TERM --kill-after=20 "${BENCH_TIMEOUT:-1200}" \
+  "$JAVA" -Xms1g -Xmx3g -XX:+UseZGC -jar "$BENCH_JAR" \
+    --auth "http://127.0.0.1:$AUTH_PORT" \
+    --chat-http "http://127.0.0.1:$CHAT1_HTTP,http://127.0.0.1:$CHAT2_HTTP" \
+    --chat-ws "ws://127.0.0.1:$CHAT1_WS/ws,ws://127.0.0.1:$CHAT2_WS/ws" \
+    --pids "chat1=${pid_of[chat1]},chat2=${pid_of[chat2]},redis=${pid_of[redis]},store=${pid_of[store]},auth=${pid_of[auth]}" \
+    --mongo-uri "$MONGO_URI" --redis-port "$REDIS_PORT" \
+    --jcmd "$JAVA_HOME/bin/jcmd" --out bench/results \
+    "${flags[@]}" "$@" || status=$?
+exit "$status"

@@ -1,0 +1,191 @@
+package chitchat.bench;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What to run and against what: the load tool's flags, with defaults that make the default run take a few
+ * minutes on a 2-core machine. {@code bench/run.sh} turns its environment variables into these flags.
+ *
+ * <p>Every count and duration has an upper bound here, so no flag can turn the tool into an unbounded load
+ * generator, and every address must be on loopback.
+ */
+public record Options(
+        String authUrl,
+        List<String> chatHttp,
+        List<String> chatWs,
+        Map<String, Long> pids,
+        String mongoUri,
+        String mongoDb,
+        int redisPort,
+        String jwtSecret,
+        Set<String> scenarios,
+        int users,
+        List<Integer> rates,
+        int maxRate,
+        double stepSeconds,
+        double warmupSeconds,
+        double drainSeconds,
+        double p99LimitMs,
+        int connections,
+        int sourceAddresses,
+        int connectConcurrency,
+        double holdSeconds,
+        int historyMessages,
+        int historyRequests,
+        double historySeconds,
+        int activeRate,
+        Path outDir,
+        String jcmd) {
+
+    static final List<String> ALL_SCENARIOS = List.of("redis", "history", "throughput", "connections");
+    static final String DEFAULT_RATES = "500,1000,2000,3000,4000,5000,6000,8000,10000,12000,15000,20000";
+
+    static final String USAGE = """
+            usage: java -jar chit-chat-bench.jar [--flag value]...   (bench/run.sh starts the topology and passes these)
+              --auth URL                 auth-server base URL (http://127.0.0.1:28081)
+              --chat-http URL,URL        chat-server HTTP base URLs, one per instance
+              --chat-ws URL,URL          chat-server WebSocket URLs (ws://127.0.0.1:28083/ws,...), same order
+              --pids name=PID,...        server processes to watch (chat1, chat2, auth, store, redis)
+              --mongo-uri URI            the store, for the history fill (MONGO_URI)   --mongo-db NAME (chitchat)
+              --redis-port N             Redis port for redis-benchmark
+              --scenarios a,b            of redis,history,throughput,connections (all)
+              --users N                  throughput users, spread round-robin over the instances (200; max 5000)
+              --rates R,R,...            offered msg/s per step (%s)
+              --max-rate N               highest step (20000; max 100000)
+              --step-seconds S           length of each step (8)      --warmup-seconds S (5)   --drain-seconds S (5)
+              --p99-limit-ms MS          a step with a higher p99 ends the ladder (50)
+              --connections K            idle connections to one instance (10000; max 60000)
+              --source-addresses N       spread them over 127.0.0.2 .. 127.0.0.(N+1) (8)
+              --connect-concurrency N    handshakes in flight (200)   --hold-seconds S (5)
+              --active-rate N            msg/s among the throughput users while the idle connections are held (1000; 0: skip)
+              --history-messages N       messages in the long conversation (100000; max 1000000)
+              --history-requests N       page fetches per position (300)   --history-seconds S (15, per position)
+              --out DIR                  where results go (bench/results)   --jcmd PATH (jcmd of this JDK)
+            JWT secret for the connections scenario: environment variable BENCH_JWT_SECRET (else sign-up tokens are reused).
+            """.formatted(DEFAULT_RATES);
+
+    /** The same settings with a different ladder: used to offer load while idle connections are held. */
+    Options withLadder(List<Integer> newRates, double newStepSeconds, double newWarmupSeconds) {
+        return new Options(authUrl, chatHttp, chatWs, pids, mongoUri, mongoDb, redisPort, jwtSecret, scenarios, users,
+                newRates, maxRate, newStepSeconds, newWarmupSeconds, drainSeconds, p99LimitMs, connections, sourceAddresses,
+                connectConcurrency, holdSeconds, historyMessages, historyRequests, historySeconds, activeRate, outDir, jcmd);
+    }
+
+    static Options parse(String[] args) {
+        Map<String, String> flags = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--help") || args[i].equals("-h")) {
+                throw new IllegalArgumentException("");
+            }
+            if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                throw new IllegalArgumentException("expected --flag value at '" + args[i] + "'");
+            }
+            flags.put(args[i].substring(2), args[++i]);
+        }
+        for (String name : flags.keySet()) {
+            if (!USAGE.contains("--" + name + " ")) {
+                throw new IllegalArgumentException("unknown flag --" + name);
+            }
+        }
+        Flags f = new Flags(flags);
+        int maxRate = f.integer("max-rate", 20_000, 1, 100_000);
+        List<Integer> rates = new ArrayList<>();
+        for (String r : f.string("rates", DEFAULT_RATES).split(",")) {
+            int rate = Integer.parseInt(r.trim());
+            if (rate < 1 || rate > 100_000) {
+                throw new IllegalArgumentException("--rates: each rate must be 1-100000 msg/s");
+            }
+            if (rate <= maxRate) {
+                rates.add(rate);
+            }
+        }
+        Set<String> scenarios = new LinkedHashSet<>();
+        for (String s : f.string("scenarios", String.join(",", ALL_SCENARIOS)).split(",")) {
+            if (!ALL_SCENARIOS.contains(s.trim())) {
+                throw new IllegalArgumentException("--scenarios: unknown '" + s + "'; choose from " + ALL_SCENARIOS);
+            }
+            scenarios.add(s.trim());
+        }
+        Map<String, Long> pids = new LinkedHashMap<>();
+        String pidList = f.string("pids", "");
+        if (!pidList.isBlank()) {
+            for (String pair : pidList.split(",")) {
+                String[] kv = pair.split("=", 2);
+                pids.put(kv[0].trim(), Long.parseLong(kv[1].trim()));
+            }
+        }
+        List<String> chatHttp = loopback(f.string("chat-http", "http://127.0.0.1:28082,http://127.0.0.1:28092"));
+        List<String> chatWs = loopback(f.string("chat-ws", "ws://127.0.0.1:28083/ws,ws://127.0.0.1:28093/ws"));
+        if (chatHttp.size() != chatWs.size()) {
+            throw new IllegalArgumentException("--chat-http and --chat-ws must name the same instances");
+        }
+        String secret = System.getenv("BENCH_JWT_SECRET");
+        return new Options(
+                loopback(f.string("auth", "http://127.0.0.1:28081")).getFirst(),
+                chatHttp, chatWs, pids,
+                f.string("mongo-uri", ""), f.string("mongo-db", "chitchat"),
+                f.integer("redis-port", 0, 0, 65535),
+                secret == null || secret.isBlank() ? null : secret,
+                scenarios,
+                f.integer("users", 200, 2, 5000),
+                rates, maxRate,
+                f.decimal("step-seconds", 8, 1, 600),
+                f.decimal("warmup-seconds", 5, 0, 120),
+                f.decimal("drain-seconds", 5, 1, 60),
+                f.decimal("p99-limit-ms", 50, 1, 10_000),
+                f.integer("connections", 10_000, 1, 60_000),
+                f.integer("source-addresses", 8, 1, 200),
+                f.integer("connect-concurrency", 200, 1, 5000),
+                f.decimal("hold-seconds", 5, 0, 600),
+                f.integer("history-messages", 100_000, 100, 1_000_000),
+                f.integer("history-requests", 300, 10, 100_000),
+                f.decimal("history-seconds", 15, 1, 600),
+                f.integer("active-rate", 1000, 0, 100_000),
+                Path.of(f.string("out", "bench/results")),
+                f.string("jcmd", Path.of(System.getProperty("java.home"), "bin", "jcmd").toString()));
+    }
+
+    /** Splits a comma-separated list of URLs and refuses any that is not on this machine's loopback. */
+    private static List<String> loopback(String list) {
+        List<String> urls = Arrays.stream(list.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        for (String url : urls) {
+            String host = java.net.URI.create(url).getHost();
+            if (host == null || !(host.startsWith("127.") || host.equals("localhost") || host.equals("[::1]"))) {
+                throw new IllegalArgumentException("only loopback targets are allowed: " + url);
+            }
+        }
+        return urls;
+    }
+
+    /** The flags given, read with a default and a range each. */
+    private record Flags(Map<String, String> values) {
+        String string(String name, String fallback) {
+            return values.getOrDefault(name, fallback);
+        }
+
+        int integer(String name, int fallback, int min, int max) {
+            double v = decimal(name, fallback, min, max);
+            return (int) v;
+        }
+
+        double decimal(String name, double fallback, double min, double max) {
+            String raw = values.get(name);
+            if (raw == null || raw.isBlank()) {
+                return fallback;
+            }
+            double v = Double.parseDouble(raw);
+            if (v < min || v > max) {
+                throw new IllegalArgumentException("--" + name + " must be from " + min + " to " + max);
+            }
+            return v;
+        }
+    }
+}

@@ -1,0 +1,30 @@
+/**
+ * The Chit-Chat load tool: what {@code make bench} runs against a real topology (one auth-server, two
+ * chat-servers, Redis, the store) that {@code bench/run.sh} starts on loopback.
+ *
+ * <p>It answers the three questions people ask of a chat backend, each in one scenario, and a fourth for scale:
+ * <ul>
+ *   <li>{@link chitchat.bench.ThroughputScenario} - how many messages per second, and how fast: an open-loop
+ *       constant rate, stepped up until p99 passes the limit or a message is lost. Latency counts from each
+ *       message's <em>scheduled</em> send time, so a stalled server cannot hide its stall by slowing the
+ *       sender down (no coordinated omission). Bookkeeping per step is {@link chitchat.bench.Step}.</li>
+ *   <li>{@link chitchat.bench.ConnectionsScenario} - how many people connected: idle authenticated
+ *       WebSockets from several 127.0.0.x source addresses, and the server's heap and RSS per connection.</li>
+ *   <li>{@link chitchat.bench.HistoryScenario} - how fast history loads: a 100,000-message conversation,
+ *       pages at its newest and its oldest end.</li>
+ *   <li>{@link chitchat.bench.RedisCeiling} - raw Redis PUBLISH rate ({@code redis-benchmark}), the ceiling for
+ *       delivery across instances on this machine.</li>
+ * </ul>
+ *
+ * <p>The parts they share: {@link chitchat.bench.Options} (flags), {@link chitchat.bench.Api} (sign-up, history,
+ * metrics over HTTP), {@link chitchat.bench.ChatClient} (a Java-WebSocket client on a virtual thread, bound to a
+ * chosen source address), {@link chitchat.bench.Latency} (HdrHistogram summaries), {@link chitchat.bench.ServerProbe}
+ * (CPU, RSS and heap of the server processes), {@link chitchat.bench.Report} (the JSON and the table) and
+ * {@link chitchat.bench.Chart} (the HTML chart). {@link chitchat.bench.Bench} runs it all.
+ *
+ * <p>The load tool speaks only the wire contract ({@code shared/contract.md}), with two declared shortcuts: the
+ * history scenario writes its 100,000 messages straight into the store in the contract's document shape (the
+ * WebSocket path is what the throughput scenario measures), and the connections scenario signs its own tokens
+ * with the run's {@code JWT_SECRET} (10,000 bcrypt sign-ups would take minutes and measure bcrypt).
+ */
+package chitchat.bench;

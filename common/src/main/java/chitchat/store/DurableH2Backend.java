@@ -1,0 +1,34 @@
+package chitchat.store;
+
+import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import de.bwaldvogel.mongo.bson.Document;
+import de.bwaldvogel.mongo.wire.message.MongoMessage;
+import java.util.Set;
+
+/**
+ * The embedded store's H2 backend, made durable per write.
+ *
+ * <p>H2's MVStore commits to its file about once a second by itself, so a process killed in between would lose
+ * writes that were already acknowledged, and with them messages the chat-server had acked. Here every write
+ * command is committed (written to the file) before its reply goes back: an acked message survives a crash of
+ * the store's process. It is written to the operating system, not forced to the disk (no fsync), so a power
+ * failure can still lose the last moment; a real MongoDB with journaling is the answer to that.
+ */
+final class DurableH2Backend extends H2Backend {
+
+    private static final Set<String> WRITES = Set.of("insert", "update", "delete", "findandmodify", "createindexes");
+
+    DurableH2Backend(String file) {
+        super(file);
+    }
+
+    @Override
+    public Document handleMessage(MongoMessage message) {
+        Document reply = super.handleMessage(message);
+        var keys = message.getDocument().keySet().iterator();
+        if (keys.hasNext() && WRITES.contains(keys.next().toLowerCase())) {
+            commit();
+        }
+        return reply;
+    }
+}

@@ -12,10 +12,11 @@ import chitchat.http.Routes;
 import chitchat.metrics.Metrics;
 import chitchat.store.Store;
 import chitchat.token.Tokens;
-import com.sun.net.httpserver.HttpContext;
+import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpServer;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,19 +51,22 @@ public final class DevServer implements AutoCloseable {
 
     /** Starts everything; {@code HTTP_PORT=0} and {@code WS_PORT=0} pick free ports (tests). */
     public static DevServer start(Map<String, String> vars) {
+        // Every setting is checked before a port is bound, so a refused start leaves nothing behind.
         Env requested = new Env(vars);
-        HttpServer http = HttpServers.create(requested.integer("HTTP_PORT", 8080, 0, 65535));
-        int httpPort = http.getAddress().getPort();
-        Map<String, String> resolved = new HashMap<>(vars);
-        resolved.put("HTTP_PORT", String.valueOf(httpPort));
-        Env env = new Env(resolved);
-        Config config = Config.from(env, httpPort, Config.localOrigins(httpPort));
-        Path staticDir = Path.of(env.string("STATIC_DIR", "static-client"));
-
-        Tokens tokens = Tokens.configured(env, config);
-        Store store = Store.open(config);
+        Config checked = Config.from(requested, 8080, List.of());
+        Tokens tokens = Tokens.configured(requested, checked);
+        HttpServer http = HttpServers.create(checked.httpPort());
+        Store store = null;
         ChatService chat = null;
         try {
+            int httpPort = http.getAddress().getPort();
+            Map<String, String> resolved = new HashMap<>(vars);
+            resolved.put("HTTP_PORT", String.valueOf(httpPort));
+            Env env = new Env(resolved);
+            Config config = Config.from(env, httpPort, Config.localOrigins(httpPort)); // origins of the real port
+            Path staticDir = Path.of(env.string("STATIC_DIR", "static-client"));
+            store = Store.open(config);
+
             Metrics metrics = new Metrics("dev");
             chat = ChatService.start(env, config, store, tokens, metrics.registry());
             Routes routes = new Routes(new Origins(config.allowedOrigins()), config.trustProxy());
@@ -72,19 +76,24 @@ public final class DevServer implements AutoCloseable {
             chat.addHealth(health);
 
             HttpServers.mount(http, routes, health, metrics);
-            http.createContext("/config.json", StaticSite.clientConfig(chat.wsPort()));
-            HttpContext site = http.createContext("/", StaticSite.handler(staticDir));
-            site.getFilters().add(StaticSite.securityHeaders(chat.wsPort()));
+            http.createContext("/api/", routes); // any other API path: a 404 in the contract's error shape
+            Filter securityHeaders = StaticSite.securityHeaders(chat.wsPort());
+            http.createContext("/config.json", StaticSite.clientConfig(chat.wsPort())).getFilters().add(securityHeaders);
+            http.createContext("/", StaticSite.handler(staticDir)).getFilters().add(securityHeaders);
             http.start();
             log.info("event=started service=dev http_port={} ws_port={} store={} static_dir={}",
                     httpPort, chat.wsPort(), store.kind(), staticDir.toAbsolutePath().normalize());
             return new DevServer(http, chat, store);
         } catch (RuntimeException e) {
+            // The JDK server releases its port from its dispatcher thread: start it so that stop() really unbinds.
+            http.start();
             http.stop(0);
             if (chat != null) {
                 chat.close();
             }
-            store.close();
+            if (store != null) {
+                store.close();
+            }
             throw e;
         }
     }

@@ -3,6 +3,8 @@ package chitchat.launcher;
 import chitchat.config.ConfigException;
 import chitchat.config.Env;
 import chitchat.http.HttpServers;
+import chitchat.http.Origins;
+import chitchat.http.Routes;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
@@ -47,7 +49,8 @@ public final class Gateway {
             http.createContext("/api/auth/", gateway.forwardTo(auth));
             http.createContext("/api/users", gateway.forwardTo(auth));
             http.createContext("/api/messages", gateway.forwardTo(chat));
-            http.createContext("/config.json", StaticSite.clientConfig(wsPort));
+            http.createContext("/api/", new Routes(new Origins(List.of()), false)); // other API paths: a JSON 404
+            http.createContext("/config.json", StaticSite.clientConfig(wsPort)).getFilters().add(StaticSite.securityHeaders(wsPort));
             http.createContext("/", StaticSite.handler(Path.of(env.string("STATIC_DIR", "static-client"))))
                     .getFilters().add(StaticSite.securityHeaders(wsPort));
             http.start();

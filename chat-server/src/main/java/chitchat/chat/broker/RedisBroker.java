@@ -310,10 +310,12 @@ public final class RedisBroker implements Broker {
             }
             lastPongNanos = System.nanoTime();
             log.info("event=redis_link_up uri={} users={}", Config.redact(uri.toString()), channels());
+            // Whatever was published to the users connected here before this moment did not reach them (also on a
+            // first link-up, when Redis was away as the instance started): they catch up from the store.
+            delivery.resync();
             if (everConnected) {
-                // Deliveries to this instance were lost while the link was down, and publishes from it may have
-                // overflowed: every connection here, and on every other instance, catches up from the store.
-                delivery.resync();
+                // Publishes from this instance may have overflowed its queue while the link was down: every other
+                // instance's connections catch up too.
                 outbox.offer(new String[] {CONTROL_CHANNEL, RESYNC_PREFIX + instanceId});
             }
             everConnected = true;

@@ -101,6 +101,9 @@ public final class ConnectionRegistry implements Broker.Delivery {
     @Override
     public void resync() {
         List<Connection> all = all();
+        if (all.isEmpty()) {
+            return;
+        }
         log.info("event=resync connections={}", all.size());
         all.forEach(c -> c.send(Frames.RESYNC));
     }

@@ -80,6 +80,10 @@ public final class Frames {
             }
             String receiver = Json.string(frame, "receiver");
             String message = Json.string(frame, "message");
+            if (!wellFormed(message) || !wellFormed(clientMsgId)) {
+                // A lone surrogate cannot be stored or sent as UTF-8: it would come back as another character.
+                throw new Invalid("invalid_message", "Messages must be valid Unicode text.", null);
+            }
             int chars = message.codePointCount(0, message.length());
             if (chars < 1 || chars > MAX_TEXT_CHARS || message.isBlank()) {
                 throw new Invalid("invalid_message", "Messages are 1 to " + MAX_TEXT_CHARS + " characters.", clientMsgId);
@@ -88,6 +92,19 @@ public final class Frames {
         } catch (Json.BadJson e) {
             throw new Invalid("invalid_message", e.getMessage() + ".", clientMsgId);
         }
+    }
+
+    /** Whether every surrogate in {@code text} is half of a pair, so that it survives encoding as UTF-8. */
+    static boolean wellFormed(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public static ChatMessage chatMessage(Message m) {

@@ -20,7 +20,8 @@
 #   BENCH_CONNECTIONS=10000     idle connections to one instance (up to ~19000 under a 20000 open-file limit)
 #   BENCH_SOURCE_ADDRESSES=8    spread over 127.0.0.2 .. 127.0.0.9
 #   BENCH_HISTORY_MESSAGES=100000                             BENCH_SCENARIOS=redis,history,throughput,connections
-#   BENCH_SERVER_JAVA_OPTS="-Xmx1g"   JVM flags of the two chat-servers
+#   BENCH_SERVER_JAVA_OPTS="-XX:+UseSerialGC -Xmx256m"   JVM flags of the two chat-servers (a heap sized
+#                                     for the connection budget: G1 with a large heap keeps far more RSS)
 #   BENCH_PORT_BASE=28000       ports used: base+17 (store), +81 (auth), +82/83, +92/93 (chat), +379 (redis)
 #   BENCH_TIMEOUT=1200          seconds before the load tool is stopped, whatever it is doing
 # Any arguments are passed to the load tool as they are (java -jar bench/target/chit-chat-bench.jar --help).
@@ -39,7 +40,7 @@ CHAT1_HTTP=$((BASE + 82)) CHAT1_WS=$((BASE + 83))
 CHAT2_HTTP=$((BASE + 92)) CHAT2_WS=$((BASE + 93))
 REDIS_PORT=$((BASE + 379))
 STORE_PORT=$((BASE + 17))
-read -r -a SERVER_OPTS <<<"${BENCH_SERVER_JAVA_OPTS:--Xmx1g}"
+read -r -a SERVER_OPTS <<<"${BENCH_SERVER_JAVA_OPTS:--XX:+UseSerialGC -Xmx256m}"
 
 if [[ ! -f "$BENCH_JAR" || ! -f "$AUTH_JAR" || ! -f "$CHAT_JAR" ]]; then
   echo "Building the service jars and the load tool..."

@@ -204,7 +204,8 @@ export function createChat(store, config) {
   }
 
   function acknowledged(frame) {
-    advance(frame.id);
+    // An ack does not move the catch-up point: our own message being stored says nothing about messages from
+    // others that a broken live path may have missed before it.
     const entry = outbox.get(frame.clientMsgId);
     if (!entry) return;
     clearTimeout(entry.timer);

@@ -79,14 +79,24 @@ public final class MessageStore implements AutoCloseable {
     }
 
     /**
-     * Up to {@code limit} of {@code user}'s messages in every conversation, from a little before {@code after}
-     * (see {@link #CATCH_UP_OVERLAP}) or from the first, oldest first.
+     * Up to {@code limit} of {@code user}'s messages in every conversation, oldest first: some from the
+     * {@link #CATCH_UP_OVERLAP} before {@code after}, which another instance may have stored late (at most half the
+     * page, the nearest ones), then the rest of the page strictly newer than {@code after} (or from the first).
+     *
+     * <p>So a full page always holds something newer than {@code after}, and a short page means there is nothing
+     * newer left: a client that asks again after the newest id it got always moves forward, and stops at a short
+     * page, however many messages fall inside the overlap.
      */
     public List<Message> since(String user, Optional<ObjectId> after, int limit) {
         Bson mine = Filters.or(Filters.eq("sender", user), Filters.eq("receiver", user));
-        Bson filter = after.map(id -> Filters.and(mine, Filters.gte("_id", overlapStart(id)))).orElse(mine);
         List<Message> page = new ArrayList<>(limit);
-        messages.find(filter).sort(Sorts.ascending("_id")).limit(limit).forEach(doc -> page.add(fromDocument(doc)));
+        if (after.isPresent() && limit > 1) {
+            Bson overlap = Filters.and(mine, Filters.gte("_id", overlapStart(after.get())), Filters.lte("_id", after.get()));
+            messages.find(overlap).sort(Sorts.descending("_id")).limit(limit / 2).forEach(doc -> page.add(fromDocument(doc)));
+            Collections.reverse(page);
+        }
+        Bson newer = after.map(id -> Filters.and(mine, Filters.gt("_id", id))).orElse(mine);
+        messages.find(newer).sort(Sorts.ascending("_id")).limit(limit - page.size()).forEach(doc -> page.add(fromDocument(doc)));
         return page;
     }
 

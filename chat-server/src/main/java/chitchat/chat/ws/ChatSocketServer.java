@@ -15,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.java_websocket.WebSocket;
+import org.java_websocket.WebSocketImpl;
 import org.java_websocket.drafts.Draft;
 import org.java_websocket.drafts.Draft_6455;
 import org.java_websocket.exceptions.InvalidDataException;
@@ -130,8 +131,11 @@ public final class ChatSocketServer extends WebSocketServer {
                     untilExpiry, TimeUnit.MILLISECONDS));
             socket.setAttachment(connection);
             connection.start(handler, registry);
-            if (!socket.isOpen()) {
-                // The client left while this ran: onClose (another thread) may have seen no Connection yet.
+            if (!socket.isOpen() || (socket instanceof WebSocketImpl impl && !impl.getChannel().isOpen())) {
+                // The client left while this ran: onClose (another thread) may have seen no Connection yet, or
+                // Java-WebSocket closed the socket as never connected and will not call onClose at all. Closing it
+                // here runs onClose (if it has not run) and lets the library forget it too.
+                socket.closeConnection(CloseFrame.ABNORMAL_CLOSE, "client left during the handshake");
                 connection.finish();
             }
         } catch (Throwable t) {

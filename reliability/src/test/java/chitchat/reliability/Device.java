@@ -1,0 +1,402 @@
+package chitchat.reliability;
+
+import chitchat.json.Json;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.java_websocket.client.WebSocketClient;
+import org.java_websocket.exceptions.WebsocketNotConnectedException;
+import org.java_websocket.handshake.ServerHandshake;
+
+/**
+ * One user's app, as the contract asks a client to behave, with a ledger of everything it was told.
+ *
+ * <p>It sends {@code chat msg} frames with unique {@code clientMsgId}s and keeps those not acked yet; it shows each
+ * message id once however often it arrives (live, or again in a catch-up); on {@code resync} it catches up with
+ * {@code GET /api/messages?after=<the newest id it received from someone else>}; after losing its connection it
+ * can reconnect (to another instance), re-send what was never acked, and catch up. Over successive connections it
+ * records what the tests count: acks, error frames, resyncs, close codes, and any id delivered twice on one
+ * connection.
+ */
+final class Device {
+
+    /** A message this device sent. */
+    record Sent(String clientMsgId, String sender, String receiver, String text) {
+    }
+
+    /** The ack of a message: the stored id, and which instance said so. */
+    record Ack(String id, String instance) {
+    }
+
+    private final String user;
+    private final String token;
+    private final AtomicInteger sequence = new AtomicInteger();
+    private final Map<String, Sent> sent = new ConcurrentHashMap<>();
+    private final Map<String, Sent> unacked = new ConcurrentHashMap<>();
+    private final Map<String, Ack> acks = new ConcurrentHashMap<>();
+    private final Map<String, String> errors = new ConcurrentHashMap<>(); // clientMsgId -> error code
+    private final List<JsonObject> otherErrors = new CopyOnWriteArrayList<>();
+    private final Set<String> shown = ConcurrentHashMap.newKeySet(); // ids on screen: live or caught up, once each
+    private final Set<String> shownLive = ConcurrentHashMap.newKeySet();
+    private final List<String> problems = new CopyOnWriteArrayList<>();
+    private final List<Integer> closeCodes = new CopyOnWriteArrayList<>();
+    private final List<String> closeReasons = new CopyOnWriteArrayList<>();
+    private final AtomicInteger resyncs = new AtomicInteger();
+    private final AtomicInteger catchUpsRunning = new AtomicInteger();
+    private final AtomicInteger catchUpsDone = new AtomicInteger();
+    /** The newest id received from someone else (live or caught up): where a catch-up starts. */
+    private final AtomicReference<String> newestReceived = new AtomicReference<>("");
+    private volatile Peer peer;
+    private volatile ChatProcess instance;
+
+    /** A device of {@code user}, with a token from {@code topology}; not connected yet. */
+    Device(Topology topology, String user) {
+        this.user = user;
+        this.token = topology.token(user);
+    }
+
+    String user() {
+        return user;
+    }
+
+    /** Connects to {@code instance} and returns once the server will deliver to this connection. */
+    Device connect(ChatProcess instance) {
+        Peer fresh = new Peer(URI.create("ws://127.0.0.1:" + instance.wsPort() + "/ws"), instance);
+        try {
+            if (!fresh.connectBlocking(10, TimeUnit.SECONDS)) {
+                throw new AssertionError(user + " could not connect to " + instance.name());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+        // The server handles a connection's first frame only once it is registered and subscribed: the answer to
+        // a probe proves that deliveries reach this connection from now on.
+        fresh.send(Json.write(Map.of("type", "ready?")));
+        try {
+            if (!fresh.ready.await(15, TimeUnit.SECONDS)) {
+                throw new AssertionError(user + ": no answer to the readiness probe from " + instance.name()
+                        + " within 15 s; its threads: " + instance.process().dumpThreads());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+        this.instance = instance;
+        this.peer = fresh;
+        return this;
+    }
+
+    /**
+     * What the app does after losing its connection: connect again (here to {@code instance}), re-send every
+     * message never acked (same clientMsgId: the server stores nothing twice), and catch up on what it missed.
+     */
+    void reconnect(ChatProcess instance) {
+        String cursor = newestReceived.get();
+        connect(instance);
+        resendUnacked();
+        catchUp(cursor);
+    }
+
+    /** Sends a message now, or keeps it for a re-send when there is no connection. */
+    Sent send(String receiver, String text) {
+        Sent message = new Sent(user + "-" + sequence.incrementAndGet(), user, receiver, text);
+        sent.put(message.clientMsgId(), message);
+        unacked.put(message.clientMsgId(), message);
+        transmit(message);
+        return message;
+    }
+
+    void resendUnacked() {
+        unacked.values().forEach(this::transmit);
+    }
+
+    private void transmit(Sent m) {
+        Peer current = peer;
+        if (current == null || !current.isOpen()) {
+            return;
+        }
+        try {
+            current.send(Json.write(Map.of("type", "chat msg", "receiver", m.receiver(), "message", m.text(), "clientMsgId", m.clientMsgId())));
+        } catch (WebsocketNotConnectedException e) {
+            // kept in unacked: re-sent after the reconnect
+        }
+    }
+
+    /** A raw frame, as a misbehaving client would send it; false when the connection is gone. */
+    boolean sendRaw(String frame) {
+        Peer current = peer;
+        try {
+            current.send(frame);
+            return true;
+        } catch (WebsocketNotConnectedException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Fetches, from the instance this device is connected to, everything of this user's from (a little before)
+     * {@code after}, page by page. On a virtual thread, as an app does it beside live delivery.
+     */
+    void catchUp(String after) {
+        catchUpsRunning.incrementAndGet();
+        ChatProcess from = instance;
+        Thread.ofVirtual().name("catch-up-" + user).start(() -> {
+            try {
+                String cursor = after;
+                for (int page = 0; ; page++) {
+                    if (page > 200) {
+                        problems.add("catch-up did not end after 200 pages");
+                        return;
+                    }
+                    String query = "/api/messages?limit=200" + (cursor.isEmpty() ? "" : "&after=" + cursor);
+                    HttpResponse<String> response = from.get(query, token);
+                    if (response.statusCode() != 200) {
+                        problems.add("catch-up answered " + response.statusCode() + ": " + response.body());
+                        return;
+                    }
+                    JsonArray msgs = Json.parseObject(response.body()).getAsJsonArray("msgs");
+                    String last = cursor;
+                    for (JsonElement element : msgs) {
+                        JsonObject m = element.getAsJsonObject();
+                        last = m.get("id").getAsString();
+                        shown.add(last);
+                        if (!user.equals(m.get("sender").getAsString())) {
+                            received(last);
+                        }
+                    }
+                    if (msgs.size() < 200) {
+                        return;
+                    }
+                    if (last.compareTo(cursor) <= 0) {
+                        problems.add("catch-up makes no progress past after=" + cursor
+                                + ": a full page of 200 lies within the server's overlap window");
+                        return;
+                    }
+                    cursor = last;
+                }
+            } catch (Throwable t) {
+                problems.add("catch-up failed: " + t);
+            } finally {
+                catchUpsRunning.decrementAndGet();
+                catchUpsDone.incrementAndGet();
+            }
+        });
+    }
+
+    /**
+     * Moves the catch-up cursor. Only messages from others count: this device's own sends keep being stored and
+     * acked while deliveries to it are missed (a broker outage), so an own id would start a catch-up after them.
+     */
+    private void received(String id) {
+        newestReceived.accumulateAndGet(id, (a, b) -> a.compareTo(b) >= 0 ? a : b); // ObjectId hex sorts like the id
+    }
+
+    boolean isOpen() {
+        Peer current = peer;
+        return current != null && current.isOpen();
+    }
+
+    void close() {
+        Peer current = peer;
+        if (current != null) {
+            current.close();
+        }
+    }
+
+    /** Waits until the current connection is closed, and returns its close code. */
+    int awaitClosed(Duration timeout) {
+        Peer current = peer;
+        try {
+            if (!current.closed.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new AssertionError(user + "'s connection not closed within " + timeout);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+        return current.closeCode;
+    }
+
+    Map<String, Sent> sent() {
+        return Map.copyOf(sent);
+    }
+
+    Map<String, Sent> unacked() {
+        return Map.copyOf(unacked);
+    }
+
+    Map<String, Ack> acks() {
+        return Map.copyOf(acks);
+    }
+
+    Map<String, String> errors() {
+        return Map.copyOf(errors);
+    }
+
+    List<JsonObject> otherErrors() {
+        return List.copyOf(otherErrors);
+    }
+
+    Set<String> shown() {
+        return Set.copyOf(shown);
+    }
+
+    Set<String> shownLive() {
+        return Set.copyOf(shownLive);
+    }
+
+    List<String> problems() {
+        return List.copyOf(problems);
+    }
+
+    List<Integer> closeCodes() {
+        return List.copyOf(closeCodes);
+    }
+
+    int resyncs() {
+        return resyncs.get();
+    }
+
+    /** Whether no catch-up is running, and at least {@code count} have finished. */
+    boolean caughtUp(int count) {
+        return catchUpsRunning.get() == 0 && catchUpsDone.get() >= count;
+    }
+
+    @Override
+    public String toString() {
+        return user + "{sent=" + sent.size() + ", unacked=" + unacked.size() + ", errors=" + new java.util.TreeSet<>(errors.values())
+                + ", shown=" + shown.size() + ", resyncs=" + resyncs + ", closes=" + closeReasons + ", problems=" + problems + "}";
+    }
+
+    /** One WebSocket connection of this device. */
+    private final class Peer extends WebSocketClient {
+
+        private final ChatProcess at;
+        private final Map<String, Integer> liveCount = new ConcurrentHashMap<>();
+        private final CountDownLatch ready = new CountDownLatch(1);
+        private final CountDownLatch closed = new CountDownLatch(1);
+        private volatile int closeCode = -1;
+
+        Peer(URI uri, ChatProcess at) {
+            super(uri, Map.of("Authorization", "Bearer " + token));
+            this.at = at;
+            setConnectionLostTimeout(0);
+        }
+
+        @Override
+        public void onOpen(ServerHandshake handshake) {
+        }
+
+        @Override
+        public void onMessage(String text) {
+            try {
+                JsonObject frame = Json.parseObject(text);
+                switch (frame.get("type").getAsString()) {
+                    case "ack" -> onAck(frame);
+                    case "chat msg" -> onChat(frame);
+                    case "error" -> onError(frame);
+                    case "resync" -> {
+                        // Where to catch up from: the server's word when it gives one, else the newest received.
+                        resyncs.incrementAndGet();
+                        JsonElement after = frame.get("after");
+                        catchUp(after != null && after.isJsonPrimitive() ? after.getAsString() : newestReceived.get());
+                    }
+                    default -> problems.add("unknown frame: " + text);
+                }
+            } catch (RuntimeException e) {
+                problems.add("bad frame " + text + ": " + e);
+            }
+        }
+
+        private void onAck(JsonObject frame) {
+            String clientMsgId = frame.get("clientMsgId").getAsString();
+            String id = frame.get("id").getAsString();
+            if (!sent.containsKey(clientMsgId)) {
+                problems.add("ack for a message never sent: " + clientMsgId);
+                return;
+            }
+            Ack before = acks.putIfAbsent(clientMsgId, new Ack(id, at.name()));
+            if (before != null && !before.id().equals(id)) {
+                problems.add("acked twice with different ids: " + clientMsgId + " " + before.id() + " / " + id);
+            }
+            unacked.remove(clientMsgId);
+            shown.add(id);
+        }
+
+        private void onChat(JsonObject frame) {
+            String id = frame.get("id").getAsString();
+            String receiver = frame.get("receiver").getAsString();
+            String sender = frame.get("sender").getAsString();
+            if (!user.equals(receiver) && !user.equals(sender)) {
+                problems.add("delivered someone else's message: " + frame);
+            }
+            if (liveCount.merge(id, 1, Integer::sum) > 1) {
+                problems.add("message " + id + " delivered twice on one connection");
+            }
+            shownLive.add(id);
+            shown.add(id);
+            if (!user.equals(sender)) {
+                received(id);
+            }
+        }
+
+        private void onError(JsonObject frame) {
+            String code = frame.get("error").getAsString();
+            JsonElement clientMsgId = frame.get("clientMsgId");
+            if ("unknown_type".equals(code) && (clientMsgId == null || clientMsgId.isJsonNull())) {
+                ready.countDown(); // the answer to the readiness probe
+            } else if (clientMsgId != null && !clientMsgId.isJsonNull() && sent.containsKey(clientMsgId.getAsString())) {
+                errors.put(clientMsgId.getAsString(), code);
+            } else {
+                otherErrors.add(frame);
+            }
+        }
+
+        @Override
+        public void onClose(int code, String reason, boolean remote) {
+            closeReasons.add(code + " " + reason + (remote ? " (by the server)" : " (by this client)"));
+            closeCode = code;
+            closeCodes.add(code);
+            closed.countDown();
+        }
+
+        @Override
+        public void onError(Exception ex) {
+        }
+    }
+
+    /** Every message these devices had acked, with its ack. */
+    static Map<Sent, Ack> acked(List<Device> devices) {
+        Map<Sent, Ack> all = new java.util.HashMap<>();
+        for (Device d : devices) {
+            d.acks().forEach((clientMsgId, ack) -> all.put(d.sent.get(clientMsgId), ack));
+        }
+        return all;
+    }
+
+    /** The acked messages addressed to the device's user that it does not show, described for a failure message. */
+    static List<String> missing(Device device, Map<Sent, Ack> acked) {
+        Set<String> shown = device.shown();
+        List<String> missing = new ArrayList<>();
+        acked.forEach((m, ack) -> {
+            if (m.receiver().equals(device.user()) && !shown.contains(ack.id())) {
+                missing.add(m.clientMsgId() + "=" + ack.id() + " (acked by " + ack.instance() + ")");
+            }
+        });
+        return missing;
+    }
+}

@@ -12,7 +12,6 @@ import chitchat.http.Routes;
 import chitchat.metrics.Metrics;
 import chitchat.store.Store;
 import chitchat.token.Tokens;
-import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpServer;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -77,9 +76,7 @@ public final class DevServer implements AutoCloseable {
 
             HttpServers.mount(http, routes, health, metrics);
             http.createContext("/api/", routes); // any other API path: a 404 in the contract's error shape
-            Filter securityHeaders = StaticSite.securityHeaders(chat.wsPort());
-            http.createContext("/config.json", StaticSite.clientConfig(chat.wsPort())).getFilters().add(securityHeaders);
-            http.createContext("/", StaticSite.handler(staticDir)).getFilters().add(securityHeaders);
+            StaticSite.mount(http, staticDir, chat.wsPort());
             http.start();
             log.info("event=started service=dev http_port={} ws_port={} store={} static_dir={}",
                     httpPort, chat.wsPort(), store.kind(), staticDir.toAbsolutePath().normalize());

@@ -3,6 +3,7 @@ package chitchat.launcher;
 import chitchat.config.ConfigException;
 import chitchat.config.Env;
 import chitchat.http.HttpServers;
+import chitchat.json.Json;
 import chitchat.http.Origins;
 import chitchat.http.Routes;
 import com.sun.net.httpserver.HttpExchange;
@@ -50,9 +51,7 @@ public final class Gateway {
             http.createContext("/api/users", gateway.forwardTo(auth));
             http.createContext("/api/messages", gateway.forwardTo(chat));
             http.createContext("/api/", new Routes(new Origins(List.of()), false)); // other API paths: a JSON 404
-            http.createContext("/config.json", StaticSite.clientConfig(wsPort)).getFilters().add(StaticSite.securityHeaders(wsPort));
-            http.createContext("/", StaticSite.handler(Path.of(env.string("STATIC_DIR", "static-client"))))
-                    .getFilters().add(StaticSite.securityHeaders(wsPort));
+            StaticSite.mount(http, Path.of(env.string("STATIC_DIR", "static-client")), wsPort);
             http.start();
             log.info("event=gateway_ready url=http://localhost:{} auth={} chat={} ws_port={}", http.getAddress().getPort(), auth, chat, wsPort);
         } catch (ConfigException e) {
@@ -67,10 +66,7 @@ public final class Gateway {
                 forward(exchange, upstream);
             } catch (IOException | InterruptedException e) {
                 log.warn("event=gateway_upstream_failed upstream={} error=\"{}\"", upstream, e.toString());
-                byte[] body = "{\"error\":\"unavailable\",\"message\":\"That service is not reachable right now.\"}".getBytes();
-                exchange.getResponseHeaders().set("Content-Type", "application/json");
-                exchange.sendResponseHeaders(502, body.length);
-                exchange.getResponseBody().write(body);
+                Routes.writeJson(exchange, 502, Json.write(new Routes.ErrorBody("unavailable", "That service is not reachable right now.")));
             }
         };
     }

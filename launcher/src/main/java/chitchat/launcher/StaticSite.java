@@ -2,11 +2,10 @@ package chitchat.launcher;
 
 import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpExchange;
+import chitchat.http.Routes;
 import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.SimpleFileServer;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -22,8 +21,18 @@ final class StaticSite {
     private StaticSite() {
     }
 
-    /** The file handler for {@code dir}, with security headers, for a context at {@code /}. */
-    static HttpHandler handler(Path dir) {
+    /**
+     * Serves {@code dir} at {@code /} and the client's {@code /config.json}, both with the security headers. More
+     * specific contexts (the API) take precedence over {@code /}, whatever order they are created in.
+     */
+    static void mount(HttpServer http, Path dir, int wsPort) {
+        Filter securityHeaders = securityHeaders(wsPort);
+        http.createContext("/config.json", clientConfig(wsPort)).getFilters().add(securityHeaders);
+        http.createContext("/", handler(dir)).getFilters().add(securityHeaders);
+    }
+
+    /** The JDK's file handler for {@code dir}, which must hold the client. */
+    private static HttpHandler handler(Path dir) {
         Path root = dir.toAbsolutePath().normalize();
         if (!Files.isRegularFile(root.resolve("index.html"))) {
             throw new chitchat.config.ConfigException("STATIC_DIR " + root + " holds no index.html; run from the repository root or set STATIC_DIR");
@@ -32,7 +41,7 @@ final class StaticSite {
     }
 
     /** Adds the security headers to every response of a context. */
-    static Filter securityHeaders(int wsPort) {
+    private static Filter securityHeaders(int wsPort) {
         return Filter.beforeHandler("security headers", exchange -> {
             var headers = exchange.getResponseHeaders();
             headers.set("Content-Security-Policy", contentSecurityPolicy(exchange, wsPort));
@@ -43,7 +52,7 @@ final class StaticSite {
         });
     }
 
-    static String contentSecurityPolicy(HttpExchange exchange, int wsPort) {
+    private static String contentSecurityPolicy(HttpExchange exchange, int wsPort) {
         String host = hostName(exchange.getRequestHeaders().getFirst("Host"));
         return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
                 + "connect-src 'self' ws://" + host + ":" + wsPort + "; "
@@ -51,16 +60,11 @@ final class StaticSite {
     }
 
     /** {@code /config.json}: where the client opens its WebSocket. */
-    static HttpHandler clientConfig(int wsPort) {
+    private static HttpHandler clientConfig(int wsPort) {
         return exchange -> {
             try (exchange) {
-                byte[] body = ("{\"wsPort\":" + wsPort + "}").getBytes(StandardCharsets.UTF_8);
-                exchange.getResponseHeaders().set("Content-Type", "application/json");
                 exchange.getResponseHeaders().set("Cache-Control", "no-store");
-                exchange.sendResponseHeaders(200, body.length);
-                try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(body);
-                }
+                Routes.writeJson(exchange, 200, "{\"wsPort\":" + wsPort + "}");
             }
         };
     }

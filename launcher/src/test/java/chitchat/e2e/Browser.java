@@ -121,6 +121,14 @@ record Browser(String name, WebDriver driver, WebDriverWait waiter, String baseU
         }
     }
 
+    /**
+     * The text an element holds, from the DOM: a new message fades in, and WebDriver's getText() leaves out text
+     * that is not yet visible, so reading it right after the message appears could see nothing.
+     */
+    static String text(WebElement element) {
+        return element.getDomProperty("textContent");
+    }
+
     List<WebElement> messages() {
         return driver.findElements(By.cssSelector("[data-testid='conversation'] [data-testid='message']"));
     }

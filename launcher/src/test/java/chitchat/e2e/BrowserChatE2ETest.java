@@ -62,7 +62,7 @@ class BrowserChatE2ETest {
     private static void chat(Browser alice, Browser bob) {
         // A wrong log-in is explained in words, then both sign up (bob first, so alice's list already has him).
         alice.login("alice", PASSWORD);
-        assertFalse(alice.testId("auth-error").getText().isBlank(), "the server's reason, in words");
+        alice.waitUntil(d -> !alice.testId("auth-error").getText().isBlank()); // the server's reason, in words
         bob.signUp("bob");
         alice.signUp("alice");
         alice.waitForText(alice.selector("connection-status"), "online");
@@ -84,17 +84,17 @@ class BrowserChatE2ETest {
         bob.click(aliceEntry);
         WebElement received = bob.waitForMessage(1);
         assertEquals("alice", received.getDomAttribute("data-sender"));
-        assertTrue(received.getText().contains("Hello Bob! Are you there?"));
+        assertTrue(Browser.text(received).contains("Hello Bob! Are you there?"));
         bob.send("Hi Alice, loud and clear.", true);
         bob.waitUntil(d -> "sent".equals(bob.messages().get(1).getDomAttribute("data-status")));
         WebElement answer = alice.waitForMessage(2);
         assertEquals("bob", answer.getDomAttribute("data-sender"));
-        assertTrue(answer.getText().contains("Hi Alice, loud and clear."));
+        assertTrue(Browser.text(answer).contains("Hi Alice, loud and clear."));
 
         // Text that looks like HTML stays text, and runs nothing in either window.
         alice.send(HTML_LOOKALIKE, false);
         WebElement lookalike = bob.waitForMessage(3);
-        assertTrue(lookalike.getText().contains(HTML_LOOKALIKE), "shown as the characters that were typed");
+        assertTrue(Browser.text(lookalike).contains(HTML_LOOKALIKE), "shown as the characters that were typed");
         assertTrue(lookalike.findElements(By.tagName("img")).isEmpty(), "no element was made from it");
         alice.waitUntil(d -> "sent".equals(alice.messages().get(2).getDomAttribute("data-status")));
         alice.assertNoAlert();
@@ -110,7 +110,7 @@ class BrowserChatE2ETest {
         bob.waitForMessage(3);
         assertEquals(idsBefore, bob.messages().stream().map(m -> m.getDomAttribute("data-id")).toList());
         assertEquals(List.of("alice", "bob", "alice"), bob.messages().stream().map(m -> m.getDomAttribute("data-sender")).toList());
-        assertTrue(bob.messages().get(2).getText().contains(HTML_LOOKALIKE));
+        assertTrue(Browser.text(bob.messages().get(2)).contains(HTML_LOOKALIKE));
         bob.assertNoAlert();
         bob.waitForText(bob.selector("connection-status"), "online");
     }

@@ -30,7 +30,7 @@ public final class ChatMetrics {
         this.publishFailed = Counter.builder("chat_publish_failures").description("publishes the broker did not take").register(registry);
         this.slowConsumers = Counter.builder("chat_slow_consumer_disconnects").description("connections closed for not reading").register(registry);
         this.store = Timer.builder("chat_store_latency").description("time to store a message").publishPercentiles(0.5, 0.99).register(registry);
-        this.publish = Timer.builder("chat_broker_publish_latency").description("time to publish a message").publishPercentiles(0.5, 0.99).register(registry);
+        this.publish = Timer.builder("chat_broker_publish_latency").description("time to hand a message to the broker (Redis publishes are queued and pipelined)").publishPercentiles(0.5, 0.99).register(registry);
     }
 
     public void gauge(String name, String description, Supplier<Number> value) {

@@ -24,7 +24,10 @@ public interface Broker extends AutoCloseable {
     /** Stop receiving {@code user}'s channel (idempotent). */
     void unsubscribe(String user);
 
-    /** Publishes to {@code user}'s channel; false when the broker is unreachable (the message is stored anyway). */
+    /**
+     * Publishes to {@code user}'s channel, or queues it to be published; false when the broker cannot take it (the
+     * message is stored anyway, and clients catch up from the store).
+     */
     boolean publish(String user, String payload);
 
     /** For {@code /healthz}. */

@@ -67,7 +67,10 @@ public final class Request {
         try (InputStream in = exchange.getRequestBody()) {
             byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
             if (body.length > MAX_BODY_BYTES) {
-                throw new ApiException(413, "too_large", "The body is larger than " + MAX_BODY_BYTES / 1024 + " KiB.");
+                // The rest of the body is never read, so this connection cannot carry another request: say so, or
+                // a client reusing it would meet a reset instead of its next answer.
+                throw new ApiException(413, "too_large", "The body is larger than " + MAX_BODY_BYTES / 1024 + " KiB.",
+                        java.util.Map.of("Connection", "close"));
             }
             return body;
         }

@@ -5,7 +5,7 @@ import chitchat.chat.broker.LocalBroker;
 import chitchat.chat.broker.RedisBroker;
 import chitchat.chat.messages.HistoryApi;
 import chitchat.chat.messages.MessageStore;
-import chitchat.chat.ws.ChatSocketServer;
+import chitchat.chat.ws.WebSocketListener;
 import chitchat.chat.ws.Connection;
 import chitchat.chat.ws.ConnectionRegistry;
 import chitchat.chat.ws.Limits;
@@ -36,14 +36,14 @@ public final class ChatService implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ChatService.class);
 
-    private final ChatSocketServer sockets;
+    private final WebSocketListener sockets;
     private final ConnectionRegistry registry;
     private final Broker broker;
     private final MessageStore messages;
     private final HistoryApi history;
     private final ScheduledExecutorService timers;
 
-    private ChatService(ChatSocketServer sockets, ConnectionRegistry registry, Broker broker, MessageStore messages,
+    private ChatService(WebSocketListener sockets, ConnectionRegistry registry, Broker broker, MessageStore messages,
                         ScheduledExecutorService timers, Tokens tokens) {
         this.sockets = sockets;
         this.messages = messages;
@@ -68,10 +68,10 @@ public final class ChatService implements AutoCloseable {
         ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("ws-timers").daemon().factory());
         timers.setRemoveOnCancelPolicy(true); // a closed connection's expiry timer must not keep it in memory for a day
         Connection.Handler relay = new Relay(messages, users, broker, metrics);
-        ChatSocketServer sockets = new ChatSocketServer(new InetSocketAddress(wsPort), tokens,
-                new Origins(config.allowedOrigins()), registry, relay, metrics, limits, timers);
+        WebSocketListener sockets;
         try {
-            sockets.startAndAwait();
+            sockets = WebSocketListener.start(new InetSocketAddress(wsPort), tokens, new Origins(config.allowedOrigins()),
+                    registry, relay, metrics, limits, timers, config.trustProxy());
         } catch (RuntimeException e) {
             broker.close();
             messages.close();
@@ -81,7 +81,7 @@ public final class ChatService implements AutoCloseable {
         metrics.gauge("chat_connections", "open WebSocket connections", registry::connections);
         metrics.gauge("chat_connected_users", "users with a connection here", registry::users);
         metrics.gauge("chat_subscriptions", "user channels subscribed at the broker", broker::subscriptions);
-        log.info("event=chat_started ws_port={} broker={} limits={}", sockets.getPort(), broker.getClass().getSimpleName(), limits);
+        log.info("event=chat_started ws_port={} broker={} limits={}", sockets.port(), broker.getClass().getSimpleName(), limits);
         return new ChatService(sockets, registry, broker, messages, timers, tokens);
     }
 
@@ -91,13 +91,15 @@ public final class ChatService implements AutoCloseable {
 
     public void addHealth(Health health) {
         health.check("broker", broker::health)
+                .check("ws_listener", () -> new Health.Check(sockets.listening(), sockets.listening() ? "up" : "down"))
                 .figure("connections", registry::connections)
+                .figure("sockets", sockets::openSockets)
                 .figure("users", registry::users)
                 .figure("subscriptions", broker::subscriptions);
     }
 
     public int wsPort() {
-        return sockets.getPort();
+        return sockets.port();
     }
 
     /**
@@ -117,12 +119,7 @@ public final class ChatService implements AutoCloseable {
             // Close each connection ourselves and give the clients a moment to answer the close frame:
             // WebSocketServer.stop() alone drops the sockets a few milliseconds after sending it, and the
             // clients would see 1006 (abnormal) instead of 1001.
-            sockets.getConnections().forEach(socket -> socket.close(CloseFrame.GOING_AWAY, "server shutting down"));
-            long closing = System.currentTimeMillis() + 3000;
-            while (!sockets.getConnections().isEmpty() && System.currentTimeMillis() < closing) {
-                Thread.sleep(20);
-            }
-            sockets.stop(500, "server shutting down");
+            sockets.stop(3000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -89,14 +89,7 @@ public final class Request {
 
     /** The client's address: the peer, or the last proxy's view of it when behind a trusted proxy. */
     public String clientAddress() {
-        if (trustProxy) {
-            String forwarded = exchange.getRequestHeaders().getFirst("X-Forwarded-For");
-            if (forwarded != null && !forwarded.isBlank()) {
-                String[] hops = forwarded.split(",");
-                return hops[hops.length - 1].trim();
-            }
-        }
-        return exchange.getRemoteAddress().getAddress().getHostAddress();
+        return ClientAddress.of(exchange.getRequestHeaders().getFirst("X-Forwarded-For"), exchange.getRemoteAddress(), trustProxy);
     }
 
     private static Map<String, String> parseQuery(String raw) {

@@ -10,12 +10,15 @@ package chitchat.json;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
 import com.google.gson.Strictness;
 import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
 import java.io.StringReader;
 import java.util.Optional;
 
@@ -30,23 +33,74 @@ public final class Json {
         return GSON.toJson(value);
     }
 
-    /** Parses a JSON object strictly, or throws {@link BadJson} saying what is wrong. */
+    /**
+     * Parses a JSON object strictly, or throws {@link BadJson} saying what is wrong. A key given twice in one
+     * object is refused: parsers disagree on which of the two wins, and a check made on one copy must not be
+     * bypassed by another reader taking the other.
+     */
     public static JsonObject parseObject(String text) {
         JsonElement element;
         try {
             JsonReader reader = new JsonReader(new StringReader(text));
             reader.setStrictness(Strictness.STRICT);
-            element = JsonParser.parseReader(reader);
-            if (reader.peek() != com.google.gson.stream.JsonToken.END_DOCUMENT) {
+            element = read(reader, 0);
+            if (reader.peek() != JsonToken.END_DOCUMENT) {
                 throw new BadJson("the body must be a single JSON object");
             }
-        } catch (JsonParseException | java.io.IOException | IllegalStateException | StackOverflowError e) {
+        } catch (JsonParseException | java.io.IOException | IllegalStateException | NumberFormatException e) {
             throw new BadJson("the body is not valid JSON");
         }
         if (!element.isJsonObject()) {
             throw new BadJson("the body must be a JSON object");
         }
         return element.getAsJsonObject();
+    }
+
+    /** Nesting deeper than any request of the contract needs; deeper input is refused before it costs stack. */
+    private static final int MAX_DEPTH = 32;
+
+    private static JsonElement read(JsonReader reader, int depth) throws java.io.IOException {
+        if (depth > MAX_DEPTH) {
+            throw new BadJson("the body is nested too deeply");
+        }
+        switch (reader.peek()) {
+            case BEGIN_OBJECT -> {
+                JsonObject object = new JsonObject();
+                reader.beginObject();
+                while (reader.hasNext()) {
+                    String name = reader.nextName();
+                    if (object.has(name)) {
+                        throw new BadJson("'" + (name.length() > 40 ? name.substring(0, 40) + "..." : name) + "' is given twice");
+                    }
+                    object.add(name, read(reader, depth + 1));
+                }
+                reader.endObject();
+                return object;
+            }
+            case BEGIN_ARRAY -> {
+                JsonArray array = new JsonArray();
+                reader.beginArray();
+                while (reader.hasNext()) {
+                    array.add(read(reader, depth + 1));
+                }
+                reader.endArray();
+                return array;
+            }
+            case STRING -> {
+                return new JsonPrimitive(reader.nextString());
+            }
+            case NUMBER -> {
+                return new JsonPrimitive(new java.math.BigDecimal(reader.nextString()));
+            }
+            case BOOLEAN -> {
+                return new JsonPrimitive(reader.nextBoolean());
+            }
+            case NULL -> {
+                reader.nextNull();
+                return JsonNull.INSTANCE;
+            }
+            default -> throw new BadJson("the body is not valid JSON");
+        }
     }
 
     /** A string field, or empty when absent or null; any other type is an error. */

@@ -87,4 +87,13 @@ class JsonTest {
         assertEquals("{\"k\":\"v\"}", Json.write(Map.of("k", "v")));
         assertEquals("a<b>&'", Json.string(Json.parseObject(Json.write(new User("a<b>&'"))), "username"));
     }
+
+    @Test
+    void aKeyGivenTwiceIsRefusedAtAnyDepth() {
+        assertThrows(Json.BadJson.class, () -> Json.parseObject("{\"a\":\"1\",\"a\":\"2\"}"));
+        assertThrows(Json.BadJson.class, () -> Json.parseObject("{\"o\":{\"b\":1,\"b\":1}}"));
+        assertThrows(Json.BadJson.class, () -> Json.parseObject("{\"l\":[{\"c\":null,\"c\":null}]}"));
+        // The same key in two different objects is fine.
+        assertEquals("2", Json.parseObject("{\"a\":{\"k\":\"1\"},\"b\":{\"k\":\"2\"}}").getAsJsonObject("b").get("k").getAsString());
+    }
 }

@@ -51,7 +51,7 @@ public class FanOutBenchmark {
     public void setUp() {
         registry.attach(new NoBroker());
         ChatMetrics metrics = new ChatMetrics(new SimpleMeterRegistry());
-        Limits limits = new Limits(30, 60, 1024, 30);
+        Limits limits = Limits.from(new chitchat.config.Env(java.util.Map.of()));
         for (int i = 0; i < 10_000; i++) {
             registry.add(new Connection(new FakeSocket(), "user" + i, limits, metrics));
         }

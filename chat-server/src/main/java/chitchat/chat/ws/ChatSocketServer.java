@@ -1,14 +1,17 @@
 package chitchat.chat.ws;
 
 import chitchat.chat.ChatMetrics;
+import chitchat.http.ClientAddress;
 import chitchat.http.Origins;
 import chitchat.http.SessionToken;
 import chitchat.token.Tokens;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -17,12 +20,11 @@ import java.util.concurrent.TimeUnit;
 import org.java_websocket.WebSocket;
 import org.java_websocket.WebSocketImpl;
 import org.java_websocket.drafts.Draft;
-import org.java_websocket.drafts.Draft_6455;
 import org.java_websocket.exceptions.InvalidDataException;
 import org.java_websocket.framing.CloseFrame;
+import org.java_websocket.framing.Framedata;
 import org.java_websocket.handshake.ClientHandshake;
 import org.java_websocket.handshake.ServerHandshakeBuilder;
-import org.java_websocket.protocols.Protocol;
 import org.java_websocket.server.WebSocketServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,12 +35,14 @@ import org.slf4j.LoggerFactory;
  * <p>The handshake is where security happens (OWASP WebSocket guidance): the path must be {@code /ws}, a browser's
  * {@code Origin} must be allowed (cross-site WebSocket hijacking), and the session token, from the cookie or an
  * {@code Authorization: Bearer} header, must be valid. Anything else is refused before a frame is exchanged. The
- * token's expiry is remembered and the connection closed when it comes.
+ * token's expiry is remembered and the connection closed when it comes. Past the handshake, the connection is
+ * counted against its user's and address's caps ({@link SocketLedger}), and each frame header is checked as it
+ * arrives ({@link GuardedDraft}).
  *
  * <p>Every callback catches everything: an exception escaping {@code onClose} or {@code onError} can stop
  * Java-WebSocket accepting connections altogether.
  */
-public final class ChatSocketServer extends WebSocketServer {
+final class ChatSocketServer extends WebSocketServer {
 
     private static final Logger log = LoggerFactory.getLogger(ChatSocketServer.class);
 
@@ -49,14 +53,16 @@ public final class ChatSocketServer extends WebSocketServer {
     private final ChatMetrics metrics;
     private final Limits limits;
     private final ScheduledExecutorService timers;
+    private final boolean trustProxy;
+    private final SocketLedger ledger;
     private final CountDownLatch started = new CountDownLatch(1);
     private volatile Exception startFailure;
     private volatile boolean draining;
 
-    public ChatSocketServer(InetSocketAddress address, Tokens tokens, Origins origins, ConnectionRegistry registry,
-                            Connection.Handler handler, ChatMetrics metrics, Limits limits, ScheduledExecutorService timers) {
-        super(address, Math.max(1, Runtime.getRuntime().availableProcessors()),
-                List.of(new Draft_6455(Collections.emptyList(), List.of(new Protocol("")), Limits.MAX_FRAME_BYTES)));
+    ChatSocketServer(InetSocketAddress address, Tokens tokens, Origins origins, ConnectionRegistry registry,
+                     Connection.Handler handler, ChatMetrics metrics, Limits limits, ScheduledExecutorService timers,
+                     boolean trustProxy, SocketLedger ledger) {
+        super(address, Math.max(1, Runtime.getRuntime().availableProcessors()), List.of(new GuardedDraft()));
         this.tokens = tokens;
         this.origins = origins;
         this.registry = registry;
@@ -64,6 +70,9 @@ public final class ChatSocketServer extends WebSocketServer {
         this.metrics = metrics;
         this.limits = limits;
         this.timers = timers;
+        this.trustProxy = trustProxy;
+        this.ledger = ledger;
+        setWebSocketFactory(ledger);
         setReuseAddr(true);
         setTcpNoDelay(true);
         setConnectionLostTimeout(limits.pingSeconds());
@@ -71,7 +80,7 @@ public final class ChatSocketServer extends WebSocketServer {
     }
 
     /** Starts listening and waits until the port is bound, or fails with the reason. */
-    public void startAndAwait() {
+    void startAndAwait() {
         start();
         try {
             if (!started.await(10, TimeUnit.SECONDS) || startFailure != null) {
@@ -84,8 +93,24 @@ public final class ChatSocketServer extends WebSocketServer {
         }
     }
 
+    /**
+     * Whether the WebSocket port still accepts connections, tried with a real connect on loopback. Java-WebSocket
+     * closes its listening socket for good when an {@code accept} fails, and says nothing.
+     */
+    boolean listening() {
+        InetSocketAddress bound = getAddress();
+        InetAddress host = bound.getAddress() == null || bound.getAddress().isAnyLocalAddress()
+                ? InetAddress.getLoopbackAddress() : bound.getAddress();
+        try (Socket probe = new Socket()) {
+            probe.connect(new InetSocketAddress(host, getPort()), 1000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** Refuses new handshakes from now on (graceful shutdown). */
-    public void drain() {
+    void drain() {
         draining = true;
     }
 
@@ -110,6 +135,13 @@ public final class ChatSocketServer extends WebSocketServer {
                 .flatMap(tokens::verify);
         if (session.isEmpty()) {
             throw refuse(CloseFrame.POLICY_VALIDATION, "token", null);
+        }
+        String address = ClientAddress.of(request.getFieldValue("X-Forwarded-For"), conn.getRemoteSocketAddress(), trustProxy);
+        Optional<String> full = ledger.admit((WebSocketImpl) conn, session.get().username(), address);
+        if (full.isPresent()) {
+            log.warn("event=ws_refused reason={} user={} address={}", full.get(), session.get().username(), address);
+            metrics.rejected("handshake_" + full.get());
+            throw new InvalidDataException(CloseFrame.TRY_AGAIN_LATER, full.get());
         }
         conn.setAttachment(session.get());
         return response;
@@ -159,17 +191,31 @@ public final class ChatSocketServer extends WebSocketServer {
     public void onMessage(WebSocket socket, ByteBuffer frame) {
         try {
             if (socket.getAttachment() instanceof Connection connection) {
-                metrics.rejected("binary");
-                connection.send(Frames.error("bad_frame", "Send text frames holding JSON.", null));
+                connection.receivedBinary();
             }
         } catch (Throwable t) {
             log.error("event=ws_message_failed error=\"{}\"", t.toString(), t);
         }
     }
 
+    /** Answers a ping only within the connection's limits: the library would queue a pong for every one. */
+    @Override
+    public void onWebsocketPing(WebSocket socket, Framedata ping) {
+        try {
+            if (socket.getAttachment() instanceof Connection connection && connection.mayPong()) {
+                super.onWebsocketPing(socket, ping);
+            }
+        } catch (Throwable t) {
+            log.debug("event=ws_ping_failed error=\"{}\"", t.toString());
+        }
+    }
+
     @Override
     public void onClose(WebSocket socket, int code, String reason, boolean remote) {
         try {
+            if (socket instanceof WebSocketImpl impl) {
+                ledger.closed(impl);
+            }
             if (socket.getAttachment() instanceof Connection connection) {
                 connection.finish(); // its thread unregisters it once the frames it already took are processed
             }

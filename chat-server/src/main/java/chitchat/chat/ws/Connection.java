@@ -1,6 +1,7 @@
 package chitchat.chat.ws;
 
 import chitchat.chat.ChatMetrics;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -23,8 +24,10 @@ import org.slf4j.LoggerFactory;
  * <p>Frames arrive on Java-WebSocket's decoder threads, which are shared by many connections and must never
  * block; {@link #received} only rate-limits and queues. The virtual thread takes frames one by one and may block
  * on the store and the broker as long as it needs, without holding up anyone else. Going out, {@link #send}
- * refuses to let frames pile up for a client that stopped reading: past {@link Limits#maxOutboundFrames()} the
- * connection is dropped (the client reconnects and catches up from history) instead of growing the heap.
+ * refuses to let frames pile up for a client that stopped reading: past {@link Limits#maxOutboundFrames()} frames
+ * or {@link Limits#maxOutboundBytes()} bytes the connection is dropped (the client reconnects and catches up from
+ * history) instead of growing the heap. Pongs go through the same check ({@link #mayPong}): a client that pings
+ * without reading cannot grow the queue either.
  */
 public final class Connection {
 
@@ -46,6 +49,8 @@ public final class Connection {
     private final TokenBucket rate;
     /** Strikes for frames refused by the rate limit; running out of them means flooding, and a close. */
     private final TokenBucket strikes = new TokenBucket(1, 20);
+    /** Pings answered; a client has no need for more than a few a second (browsers send none). */
+    private final TokenBucket pings = new TokenBucket(Limits.PINGS_PER_SECOND, 2 * Limits.PINGS_PER_SECOND);
     /** clientMsgIds this connection sent lately, so that it is not sent its own message back (it gets an ack). */
     private final Set<String> ownIds = ConcurrentHashMap.newKeySet();
     private final ConcurrentLinkedQueue<String> ownIdsOrder = new ConcurrentLinkedQueue<>();
@@ -92,9 +97,7 @@ public final class Connection {
         }
         if (!rate.tryTake()) {
             metrics.rejected("rate_limited");
-            if (!strikes.tryTake()) {
-                log.warn("event=ws_flood_closed user={}", user);
-                socket.close(CloseFrame.POLICY_VALIDATION, "too many messages");
+            if (struckOut()) {
                 return;
             }
             send(Frames.error("rate_limited", "You are sending too fast; slow down.", null));
@@ -104,6 +107,35 @@ public final class Connection {
             metrics.rejected("inbox_full");
             socket.close(CloseFrame.POLICY_VALIDATION, "too many messages in flight");
         }
+    }
+
+    /**
+     * A binary frame, which the protocol never uses. Each one is a strike, so a client sending them is closed
+     * like one that floods; the error answer is rate-limited like any other frame.
+     */
+    void receivedBinary() {
+        metrics.rejected("binary");
+        if (struckOut()) {
+            return;
+        }
+        if (rate.tryTake()) {
+            send(Frames.error("bad_frame", "Send text frames holding JSON.", null));
+        }
+    }
+
+    /** Takes a strike; with none left the client is flooding, and the connection is closed (1008). */
+    private boolean struckOut() {
+        if (strikes.tryTake()) {
+            return false;
+        }
+        log.warn("event=ws_flood_closed user={}", user);
+        socket.close(CloseFrame.POLICY_VALIDATION, "too many messages");
+        return true;
+    }
+
+    /** Whether to answer a ping: within the ping rate, and only while this client reads what it is sent. */
+    boolean mayPong() {
+        return pings.tryTake() && hasRoom();
     }
 
     /** Sends a frame unless this client is too slow to read; then it is disconnected. Any thread; never blocks. */
@@ -135,14 +167,27 @@ public final class Connection {
         if (!socket.isOpen()) {
             return false;
         }
-        int queued = socket instanceof WebSocketImpl impl ? impl.outQueue.size() : 0;
-        if (queued >= limits.maxOutboundFrames()) {
+        if (!(socket instanceof WebSocketImpl impl)) {
+            return true;
+        }
+        int frames = impl.outQueue.size();
+        // Counting bytes walks the queue: only worth it once a few frames wait (a reader that keeps up has none).
+        long bytes = frames > 4 ? queuedBytes(impl) : 0;
+        if (frames >= limits.maxOutboundFrames() || bytes >= limits.maxOutboundBytes()) {
             metrics.slowConsumerClosed();
-            log.warn("event=ws_slow_consumer_closed user={} queued_frames={}", user, queued);
+            log.warn("event=ws_slow_consumer_closed user={} queued_frames={} queued_bytes={}", user, frames, bytes);
             socket.closeConnection(CloseFrame.TRY_AGAIN_LATER, "too slow to read");
             return false;
         }
         return true;
+    }
+
+    private static long queuedBytes(WebSocketImpl socket) {
+        long bytes = 0;
+        for (ByteBuffer frame : socket.outQueue) {
+            bytes += frame.remaining();
+        }
+        return bytes;
     }
 
     /** Remembers a clientMsgId this connection sent (bounded), before its message is published. */

@@ -12,7 +12,9 @@
 
 import { api, ChatSocket, serverNow } from './api.js';
 import { webSocketUrl } from './config.js';
-import { emptyConversation, fromServer, initialState, mergeMessages, withConversation, withMessage, withServerMessages } from './store.js';
+import {
+  emptyConversation, fromServer, initialState, mapWith, mergeMessages, withConversation, withMessage, withServerMessages,
+} from './store.js';
 
 const PAGE_SIZE = 50; // messages per history page
 const CATCH_UP_PAGE = 200; // the server's maximum
@@ -116,7 +118,7 @@ export function createChat(store, config) {
       store.set((state) => {
         // Keep people we only know from messages (the list may be older than their first message).
         const known = new Set(list.map((user) => user.username));
-        for (const partner of Object.keys(state.conversations)) known.add(partner);
+        for (const partner of state.conversations.keys()) known.add(partner);
         known.delete(state.me);
         return { users: [...known].sort() };
       });
@@ -211,7 +213,7 @@ export function createChat(store, config) {
     clearTimeout(entry.timer);
     outbox.delete(frame.clientMsgId);
     store.set((state) => {
-      const conversation = state.conversations[entry.partner];
+      const conversation = state.conversations.get(entry.partner);
       // The same message may already be here under its id (a catch-up raced the ack): keep one copy.
       if (conversation && conversation.messages.some((m) => m.id === frame.id && m.key !== frame.clientMsgId)) {
         const messages = conversation.messages.filter((m) => m.key !== frame.clientMsgId);
@@ -265,11 +267,11 @@ export function createChat(store, config) {
   function openConversation(partner) {
     store.set((state) => ({
       selected: partner,
-      unread: { ...state.unread, [partner]: 0 },
+      unread: mapWith(state.unread, partner, 0),
       ...(state.users.includes(partner) ? {} : { users: [...state.users, partner].sort() }),
     }));
     sessionStorage.setItem(SELECTION_KEY, partner);
-    const conversation = store.get().conversations[partner];
+    const conversation = store.get().conversations.get(partner);
     if (!conversation || (!conversation.loaded && !conversation.loading)) loadHistory(partner);
   }
 
@@ -297,7 +299,7 @@ export function createChat(store, config) {
 
   /** The page before the oldest message shown, when the person scrolls to the top. */
   async function loadOlder(partner) {
-    const conversation = store.get().conversations[partner];
+    const conversation = store.get().conversations.get(partner);
     if (!conversation || !conversation.loaded || !conversation.hasMore || conversation.loadingOlder) return;
     if (!conversation.oldestPageId) return;
     store.set((state) => withConversation(state, partner, { loadingOlder: true }));
@@ -321,8 +323,8 @@ export function createChat(store, config) {
   function mergePage(partner, msgs, changes) {
     store.set((state) => {
       const { patch } = withServerMessages(state, msgs.filter(isMessageFrame).map(fromServer), { countUnread: false });
-      const conversation = patch.conversations[partner] || emptyConversation();
-      return { ...patch, conversations: { ...patch.conversations, [partner]: { ...conversation, ...changes } } };
+      const conversation = patch.conversations.get(partner) || emptyConversation();
+      return { ...patch, conversations: mapWith(patch.conversations, partner, { ...conversation, ...changes }) };
     });
   }
 
@@ -344,8 +346,8 @@ export function createChat(store, config) {
       error: null,
     };
     store.set((state) => {
-      const { conversation } = mergeMessages(state.conversations[partner] || emptyConversation(), [message]);
-      return { conversations: { ...state.conversations, [partner]: conversation } };
+      const { conversation } = mergeMessages(state.conversations.get(partner) || emptyConversation(), [message]);
+      return { conversations: mapWith(state.conversations, partner, conversation) };
     });
     outbox.set(clientMsgId, { partner, timer: null, inFlight: false });
     transmit(clientMsgId);
@@ -358,7 +360,7 @@ export function createChat(store, config) {
 
   function transmit(clientMsgId) {
     const entry = outbox.get(clientMsgId);
-    const conversation = store.get().conversations[entry.partner];
+    const conversation = store.get().conversations.get(entry.partner);
     const message = conversation && conversation.messages.find((m) => m.key === clientMsgId);
     if (!message) return;
     clearTimeout(entry.timer);

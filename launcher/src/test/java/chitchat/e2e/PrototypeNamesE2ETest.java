@@ -37,7 +37,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * calm). What it proves: Alice's list shows no bogus text; a message from {@code constructor} arrives live; while
  * instance B is down, {@code __proto__}, {@code bob} and {@code constructor} write to her, and when B is back her
  * window catches up on all of it without a reload: unread badges and previews for the conversations that are not
- * open, the message itself in the one that is. Screenshots land in {@code target/e2e-screenshots/}.
+ * open, the message itself in the one that is. Screenshots land in {@code target/e2e-screenshots/}, one of them
+ * ({@code alice-prototype-names-caught-up.png}) taken right after the catch-up, with its badges.
  */
 class PrototypeNamesE2ETest {
 
@@ -107,6 +108,7 @@ class PrototypeNamesE2ETest {
                     assertTrue(alice.driver().findElement(badge("tostring")).getDomAttribute("hidden") != null,
                             "no badge for tostring, who wrote nothing");
                     assertNoBogusText(alice, "alice's window after catching up");
+                    alice.screenshot("caught-up");
 
                     // Opening them shows the messages (and clears the badges).
                     alice.click(entry("__proto__"));

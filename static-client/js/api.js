@@ -19,13 +19,14 @@ export class ApiError extends Error {
   }
 }
 
-const FALLBACK_MESSAGES = {
-  0: 'Cannot reach the server. Check your connection and try again.',
-  401: 'Please log in again.',
-  429: 'Too many attempts. Please wait a while and try again.',
-  500: 'Something went wrong on the server. Please try again.',
-  503: 'The service is busy or down right now. Please try again shortly.',
-};
+// HTTP status -> words. A Map, like everything in this client looked up by a value that comes from the server.
+const FALLBACK_MESSAGES = new Map([
+  [0, 'Cannot reach the server. Check your connection and try again.'],
+  [401, 'Please log in again.'],
+  [429, 'Too many attempts. Please wait a while and try again.'],
+  [500, 'Something went wrong on the server. Please try again.'],
+  [503, 'The service is busy or down right now. Please try again shortly.'],
+]);
 
 // How far the server's clock is ahead of ours, learnt from the Date header of every response. chat.js needs the
 // server's idea of "now" to start catching up from the right moment (see chat.js, objectIdAt).
@@ -46,7 +47,7 @@ async function request(method, path, body) {
   try {
     response = await fetch(path, init);
   } catch {
-    throw new ApiError(0, 'network', FALLBACK_MESSAGES[0]);
+    throw new ApiError(0, 'network', FALLBACK_MESSAGES.get(0));
   }
   const serverDate = Date.parse(response.headers.get('Date') || '');
   if (!Number.isNaN(serverDate)) serverClockOffsetMs = serverDate - Date.now();
@@ -60,8 +61,8 @@ async function request(method, path, body) {
   }
   if (!response.ok) {
     const message = (data && typeof data.message === 'string' && data.message)
-      || FALLBACK_MESSAGES[response.status]
-      || FALLBACK_MESSAGES[response.status >= 500 ? 500 : 0];
+      || FALLBACK_MESSAGES.get(response.status)
+      || FALLBACK_MESSAGES.get(response.status >= 500 ? 500 : 0);
     throw new ApiError(response.status, (data && data.error) || `http_${response.status}`, message);
   }
   return data;

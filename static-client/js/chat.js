@@ -9,10 +9,14 @@
 //
 // Nothing is lost while the socket is down: on every (re)connect, and when the server sends `resync`, catchUp()
 // asks for everything newer than the newest id we have seen, and the store drops what it already has.
+// That starting point only moves past messages that are really in the store: a page that could not be merged
+// in full is asked for again next time rather than skipped (see receive() and catchUp()).
 
 import { api, ChatSocket, serverNow } from './api.js';
 import { webSocketUrl } from './config.js';
-import { emptyConversation, fromServer, initialState, mergeMessages, withConversation, withMessage, withServerMessages } from './store.js';
+import {
+  emptyConversation, fromServer, initialState, mapWith, mergeMessages, withConversation, withMessage, withServerMessages,
+} from './store.js';
 
 const PAGE_SIZE = 50; // messages per history page
 const CATCH_UP_PAGE = 200; // the server's maximum
@@ -38,6 +42,11 @@ export function createChat(store, config) {
   const wsUrl = webSocketUrl(config);
   let socket = null;
   let newestSeen = null; // the newest message id known to be complete up to: where catch-up starts
+  // Live messages move newestSeen too, but not after one of them could not be shown: from then on only a catch-up
+  // that got everything moves it, so that message is fetched again instead of being jumped over by later ones.
+  // Counted rather than flagged, so a failure during a catch-up run is not forgiven by that same run.
+  let liveFailures = 0; // live messages this session that could not be shown
+  let liveFailuresCaughtUp = 0; // how many of those a complete catch-up has fetched again since
   // clientMsgId -> { partner, timer, inFlight }: what this tab sent that is not acked yet (pending or failed)
   const outbox = new Map();
   let catchUpRunning = false;
@@ -78,6 +87,8 @@ export function createChat(store, config) {
     generation += 1;
     store.set({ ...initialState(), phase: 'chat', me: username });
     newestSeen = objectIdAt(serverNow() - 2000);
+    liveFailures = 0;
+    liveFailuresCaughtUp = 0;
     socket = new ChatSocket(wsUrl, { onOpen, onFrame, onClose, beforeReconnect });
     socket.start();
     loadUsers();
@@ -116,7 +127,7 @@ export function createChat(store, config) {
       store.set((state) => {
         // Keep people we only know from messages (the list may be older than their first message).
         const known = new Set(list.map((user) => user.username));
-        for (const partner of Object.keys(state.conversations)) known.add(partner);
+        for (const partner of state.conversations.keys()) known.add(partner);
         known.delete(state.me);
         return { users: [...known].sort() };
       });
@@ -155,7 +166,7 @@ export function createChat(store, config) {
   function onFrame(frame) {
     switch (frame.type) {
       case 'chat msg':
-        if (isMessageFrame(frame)) receive([fromServer(frame)], { live: true });
+        if (isMessageFrame(frame)) receiveLive(fromServer(frame));
         break;
       case 'ack':
         acknowledged(frame);
@@ -175,23 +186,51 @@ export function createChat(store, config) {
     if (typeof id === 'string' && (newestSeen === null || id > newestSeen)) newestSeen = id;
   }
 
-  /** Messages from the server, live or caught up: merge, count unread, announce the new ones from others. */
+  /**
+   * Messages from the server, live or caught up: merge, count unread, announce the new ones from others.
+   * Returns whether every one of them is now in the store; the caller decides what that means for newestSeen.
+   *
+   * The batch is merged in one go. Should that throw (a message this code cannot handle: a bug, but one that must
+   * not cost the others), it is merged again one message at a time, so only the odd one is left out. A store
+   * update that throws changes nothing, so the second try cannot show anything twice.
+   */
   function receive(messages, { live }) {
-    if (messages.length === 0) return;
-    for (const message of messages) {
-      advance(message.id);
-      settleOwn(message.clientMsgId, message.sender);
+    if (messages.length === 0) return true;
+    const fromOthers = [];
+    const merge = (batch) => store.set((state) => {
+      const { patch, added } = withServerMessages(state, batch);
+      fromOthers.push(...added.filter((message) => message.sender !== state.me));
+      return patch;
+    });
+    let merged = messages;
+    try {
+      merge(messages);
+    } catch {
+      merged = messages.filter((message) => {
+        try {
+          merge([message]);
+          return true;
+        } catch (error) {
+          console.error('Chit-Chat could not show message', message.id, error);
+          return false;
+        }
+      });
     }
-    store.set((state) => {
-      const { patch, added } = withServerMessages(state, messages);
-      const fromOthers = added.filter((message) => message.sender !== state.me);
-      if (fromOthers.length === 0) return patch;
+    for (const message of merged) settleOwn(message.clientMsgId, message.sender);
+    if (fromOthers.length > 0) {
       const last = fromOthers[fromOthers.length - 1];
       const text = live || fromOthers.length === 1
         ? `New message from ${last.sender}: ${last.message}`
         : `${fromOthers.length} new messages`;
-      return { ...patch, announcement: { id: ++noticeCount, text } };
-    });
+      store.set({ announcement: { id: ++noticeCount, text } });
+    }
+    return merged.length === messages.length;
+  }
+
+  /** One `chat msg` frame. It moves the catch-up point only if it is shown and no earlier live one failed. */
+  function receiveLive(message) {
+    if (!receive([message], { live: true })) liveFailures += 1;
+    else if (liveFailures === liveFailuresCaughtUp) advance(message.id);
   }
 
   /** Our own message came back from the server (another path than its ack): it needs no timer any more. */
@@ -211,7 +250,7 @@ export function createChat(store, config) {
     clearTimeout(entry.timer);
     outbox.delete(frame.clientMsgId);
     store.set((state) => {
-      const conversation = state.conversations[entry.partner];
+      const conversation = state.conversations.get(entry.partner);
       // The same message may already be here under its id (a catch-up raced the ack): keep one copy.
       if (conversation && conversation.messages.some((m) => m.id === frame.id && m.key !== frame.clientMsgId)) {
         const messages = conversation.messages.filter((m) => m.key !== frame.clientMsgId);
@@ -232,6 +271,10 @@ export function createChat(store, config) {
   /**
    * Fetches what we missed. One run at a time; a request during a run (a `resync` while catching up) runs again
    * after it. The server answers with a few seconds of overlap, and the merge drops ids we already have.
+   *
+   * newestSeen moves past a page only once the whole page is in the store. If some of it could not be merged,
+   * the run stops where it is: the next catch-up (next reconnect or resync) asks for that page again, and what
+   * did show is not shown twice.
    */
   async function catchUp() {
     if (catchUpRunning) {
@@ -240,19 +283,30 @@ export function createChat(store, config) {
     }
     catchUpRunning = true;
     const session = generation;
+    const liveFailuresBefore = liveFailures;
     try {
+      let reachedEnd = false;
       do {
         catchUpAgain = false;
+        reachedEnd = false;
         for (let page = 0; page < CATCH_UP_MAX_PAGES; page++) {
           const before = newestSeen;
           const { msgs } = await api.since(newestSeen, CATCH_UP_PAGE);
           if (session !== generation) return;
-          receive(msgs.filter(isMessageFrame).map(fromServer), { live: false });
+          const messages = msgs.filter(isMessageFrame).map(fromServer);
+          if (!receive(messages, { live: false })) {
+            showNotice('Some messages could not be shown. Chit-Chat will fetch them again when it reconnects.');
+            return;
+          }
+          for (const message of messages) advance(message.id);
           // A short page is the end; a full page that did not move us forward (more than a page of messages
           // inside the overlap window) cannot be paged past, so stop rather than loop.
-          if (msgs.length < CATCH_UP_PAGE || newestSeen === before) break;
+          if (msgs.length < CATCH_UP_PAGE) reachedEnd = true;
+          if (reachedEnd || newestSeen === before) break;
         }
       } while (catchUpAgain);
+      // Everything the server had is in the store now, including any live message that failed before this run.
+      if (reachedEnd) liveFailuresCaughtUp = liveFailuresBefore;
     } catch (error) {
       if (session === generation) handleFailure(error); // otherwise: the next reconnect or resync tries again
     } finally {
@@ -265,11 +319,11 @@ export function createChat(store, config) {
   function openConversation(partner) {
     store.set((state) => ({
       selected: partner,
-      unread: { ...state.unread, [partner]: 0 },
+      unread: mapWith(state.unread, partner, 0),
       ...(state.users.includes(partner) ? {} : { users: [...state.users, partner].sort() }),
     }));
     sessionStorage.setItem(SELECTION_KEY, partner);
-    const conversation = store.get().conversations[partner];
+    const conversation = store.get().conversations.get(partner);
     if (!conversation || (!conversation.loaded && !conversation.loading)) loadHistory(partner);
   }
 
@@ -297,7 +351,7 @@ export function createChat(store, config) {
 
   /** The page before the oldest message shown, when the person scrolls to the top. */
   async function loadOlder(partner) {
-    const conversation = store.get().conversations[partner];
+    const conversation = store.get().conversations.get(partner);
     if (!conversation || !conversation.loaded || !conversation.hasMore || conversation.loadingOlder) return;
     if (!conversation.oldestPageId) return;
     store.set((state) => withConversation(state, partner, { loadingOlder: true }));
@@ -321,8 +375,8 @@ export function createChat(store, config) {
   function mergePage(partner, msgs, changes) {
     store.set((state) => {
       const { patch } = withServerMessages(state, msgs.filter(isMessageFrame).map(fromServer), { countUnread: false });
-      const conversation = patch.conversations[partner] || emptyConversation();
-      return { ...patch, conversations: { ...patch.conversations, [partner]: { ...conversation, ...changes } } };
+      const conversation = patch.conversations.get(partner) || emptyConversation();
+      return { ...patch, conversations: mapWith(patch.conversations, partner, { ...conversation, ...changes }) };
     });
   }
 
@@ -344,8 +398,8 @@ export function createChat(store, config) {
       error: null,
     };
     store.set((state) => {
-      const { conversation } = mergeMessages(state.conversations[partner] || emptyConversation(), [message]);
-      return { conversations: { ...state.conversations, [partner]: conversation } };
+      const { conversation } = mergeMessages(state.conversations.get(partner) || emptyConversation(), [message]);
+      return { conversations: mapWith(state.conversations, partner, conversation) };
     });
     outbox.set(clientMsgId, { partner, timer: null, inFlight: false });
     transmit(clientMsgId);
@@ -358,7 +412,7 @@ export function createChat(store, config) {
 
   function transmit(clientMsgId) {
     const entry = outbox.get(clientMsgId);
-    const conversation = store.get().conversations[entry.partner];
+    const conversation = store.get().conversations.get(entry.partner);
     const message = conversation && conversation.messages.find((m) => m.key === clientMsgId);
     if (!message) return;
     clearTimeout(entry.timer);

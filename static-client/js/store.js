@@ -11,6 +11,12 @@
 // The second half is the state's shape and its pure transitions (no network, no DOM), mainly merging messages:
 // the same message can arrive several times (our own optimistic copy, its ack, a live frame from another tab, a
 // catch-up after a reconnect) and must be shown exactly once.
+//
+// Anything keyed by a name or an id that comes from people or from the server (usernames, message ids,
+// clientMsgIds) is a Map, never a plain object. A plain object inherits from Object.prototype, so `unread[name]`
+// for a person called `constructor` is the Object function, and for `__proto__` it is Object.prototype itself:
+// both are valid usernames (3-32 of a-z 0-9 _ . -). A Map holds only what was put in it. Maps in the state are
+// replaced, never changed in place (`new Map(old)` then `set`), for the same reason as every other part of it.
 
 export function createStore(initialState) {
   let state = initialState;
@@ -27,7 +33,11 @@ export function createStore(initialState) {
 
   return {
     get: () => state,
-    /** Merges a patch (or what `update(state)` returns) into the state; null or undefined changes nothing. */
+    /**
+     * Merges a patch (or what `update(state)` returns) into the state; null or undefined changes nothing.
+     * An `update` that throws changes nothing either (the error reaches the caller): chat.js relies on that to
+     * retry a batch of messages one by one.
+     */
     set(update) {
       const patch = typeof update === 'function' ? update(state) : update;
       if (!patch) return;
@@ -48,8 +58,8 @@ export function createStore(initialState) {
 /**
  * The state. `phase` says which page shows: 'loading' (asking the server who we are), 'auth' or 'chat'.
  *
- * conversations: { [otherUsername]: Conversation }, created when first needed.
- * unread:        { [otherUsername]: number of messages received while that conversation was not open }.
+ * conversations: Map otherUsername -> Conversation, created when first needed.
+ * unread:        Map otherUsername -> number of messages received while that conversation was not open.
  * connection:    'online' or 'reconnecting' (the contract's two words, shown as they are).
  * notice:        a transient message for the person ({ id, text }), e.g. an error frame from the server.
  * announcement:  the latest text for screen readers ({ id, text }), e.g. "New message from bob: hi".
@@ -62,8 +72,8 @@ export function initialState() {
     users: [],
     filter: '',
     selected: null,
-    conversations: {},
-    unread: {},
+    conversations: new Map(),
+    unread: new Map(),
     connection: 'reconnecting',
     notice: null,
     announcement: null,
@@ -168,35 +178,42 @@ export function withServerMessages(state, messages, { countUnread = true } = {})
     if (!groups.has(partner)) groups.set(partner, []);
     groups.get(partner).push(message);
   }
-  const conversations = { ...state.conversations };
-  const unread = { ...state.unread };
+  const conversations = new Map(state.conversations);
+  const unread = new Map(state.unread);
   let users = state.users;
   const added = [];
   for (const [partner, group] of groups) {
-    const result = mergeMessages(conversations[partner] || emptyConversation(), group);
-    conversations[partner] = result.conversation;
+    const result = mergeMessages(conversations.get(partner) || emptyConversation(), group);
+    conversations.set(partner, result.conversation);
     added.push(...result.added);
     const fromThem = result.added.filter((message) => message.sender !== state.me).length;
-    if (countUnread && fromThem > 0 && partner !== state.selected) unread[partner] = (unread[partner] || 0) + fromThem;
+    if (countUnread && fromThem > 0 && partner !== state.selected) unread.set(partner, (unread.get(partner) || 0) + fromThem);
     if (!users.includes(partner) && partner !== state.me) users = [...users, partner].sort();
   }
   return { patch: { conversations, unread, users }, added };
 }
 
+/** A copy of a Map with one entry set: how the state's Maps change without being changed in place. */
+export function mapWith(map, key, value) {
+  const copy = new Map(map);
+  copy.set(key, value);
+  return copy;
+}
+
 /** Replaces one conversation's fields (creating the conversation if needed). */
 export function withConversation(state, partner, changes) {
-  const current = state.conversations[partner] || emptyConversation();
-  return { conversations: { ...state.conversations, [partner]: { ...current, ...changes } } };
+  const current = state.conversations.get(partner) || emptyConversation();
+  return { conversations: mapWith(state.conversations, partner, { ...current, ...changes }) };
 }
 
 /** Changes one message, found by its view key, in one conversation. */
 export function withMessage(state, partner, key, changes) {
-  const current = state.conversations[partner];
+  const current = state.conversations.get(partner);
   if (!current) return null;
   const index = current.messages.findIndex((message) => message.key === key);
   if (index < 0) return null;
   const messages = current.messages.slice();
   messages[index] = { ...messages[index], ...changes };
   messages.sort(compareMessages);
-  return { conversations: { ...state.conversations, [partner]: { ...current, messages } } };
+  return { conversations: mapWith(state.conversations, partner, { ...current, messages }) };
 }

@@ -109,8 +109,10 @@ export function mountConversation(store, chat) {
     node.replaceChildren(bubble, failure || '');
   }
 
+  const STATUS_WORDS = new Map([['pending', 'Sending'], ['sent', 'Sent'], ['failed', 'Not sent']]);
+
   function statusWords(status) {
-    return { pending: 'Sending', sent: 'Sent', failed: 'Not sent' }[status] || status;
+    return STATUS_WORDS.get(status) || status;
   }
 
   function daySeparator(key) {
@@ -164,7 +166,7 @@ export function mountConversation(store, chat) {
   }
 
   function render(state, { switched }) {
-    const conversation = state.conversations[partner] || { messages: [], loaded: false, loadingOlder: false, hasMore: true, error: null };
+    const conversation = state.conversations.get(partner) || { messages: [], loaded: false, loadingOlder: false, hasMore: true, error: null };
     const wasNearBottom = isNearBottom();
     // The first message on screen before this render, and where it was: the anchor for prepending.
     const anchor = [...nodes.values()].find(({ node }) => node.isConnected)?.node;

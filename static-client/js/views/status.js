@@ -36,7 +36,7 @@ export function mountStatus(store, chat) {
     }
 
     if (state.unread !== prev.unread || state.phase !== prev.phase) {
-      const unread = state.phase === 'chat' ? Object.values(state.unread).reduce((sum, n) => sum + n, 0) : 0;
+      const unread = state.phase === 'chat' ? [...state.unread.values()].reduce((sum, n) => sum + n, 0) : 0;
       document.title = unread > 0 ? `(${unread}) Chit-Chat` : 'Chit-Chat';
     }
   });

@@ -36,7 +36,9 @@ export function mountUserList(store, chat) {
     const buttons = [...list.querySelectorAll('button')];
     const index = buttons.indexOf(document.activeElement);
     if (index < 0) return;
-    const target = { ArrowDown: index + 1, ArrowUp: index - 1, Home: 0, End: buttons.length - 1 }[event.key];
+    // A Map, not an object literal: `{...}[event.key]` would find inherited members for some strings.
+    const target = new Map([['ArrowDown', index + 1], ['ArrowUp', index - 1], ['Home', 0], ['End', buttons.length - 1]])
+      .get(event.key);
     if (target === undefined) return;
     event.preventDefault();
     if (target < 0) filter.focus();
@@ -88,7 +90,7 @@ export function mountUserList(store, chat) {
   function render(state) {
     const query = state.filter.trim().toLowerCase();
     const lastOf = (username) => {
-      const messages = state.conversations[username]?.messages;
+      const messages = state.conversations.get(username)?.messages;
       return messages && messages.length ? messages[messages.length - 1] : null;
     };
     const people = state.users
@@ -103,7 +105,7 @@ export function mountUserList(store, chat) {
     const focused = list.contains(document.activeElement) ? document.activeElement : null;
     const items = people.map(({ username, last }) => {
       const entry = entryFor(username);
-      update(entry, { selected: state.selected === username, unread: state.unread[username] || 0, last, me: state.me });
+      update(entry, { selected: state.selected === username, unread: state.unread.get(username) || 0, last, me: state.me });
       return entry.item;
     });
     reconcile(list, items);

@@ -179,10 +179,19 @@ record Browser(String name, WebDriver driver, WebDriverWait waiter, String baseU
     }
 
     void screenshot() {
+        saveScreenshot(name + ".png");
+    }
+
+    /** A screenshot of one moment of a test, beside the final one: {@code <name>-<moment>.png}. */
+    void screenshot(String moment) {
+        saveScreenshot(name + "-" + moment + ".png");
+    }
+
+    private void saveScreenshot(String file) {
         try {
             Files.createDirectories(SCREENSHOTS);
             Path shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath();
-            Files.copy(shot, SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(shot, SCREENSHOTS.resolve(file), StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException | RuntimeException e) {
             System.err.println("[e2e] no screenshot of " + name + ": " + e);
         }

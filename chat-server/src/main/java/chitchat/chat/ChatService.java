@@ -11,6 +11,7 @@ import chitchat.chat.ws.ConnectionRegistry;
 import chitchat.chat.ws.Limits;
 import chitchat.config.Config;
 import chitchat.config.Env;
+import chitchat.http.Exposure;
 import chitchat.http.Health;
 import chitchat.http.Origins;
 import chitchat.http.Routes;
@@ -68,7 +69,9 @@ public final class ChatService implements AutoCloseable {
         ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("ws-timers").daemon().factory());
         timers.setRemoveOnCancelPolicy(true); // a closed connection's expiry timer must not keep it in memory for a day
         Connection.Handler relay = new Relay(messages, users, broker, metrics);
-        ChatSocketServer sockets = new ChatSocketServer(new InetSocketAddress(wsPort), tokens,
+        // The WebSocket listens where the process's HTTP server does: BIND_ADDRESS (the launcher sets its own default).
+        InetSocketAddress wsAddress = new InetSocketAddress(Exposure.from(env, Exposure.SERVICE).bindAddress(), wsPort);
+        ChatSocketServer sockets = new ChatSocketServer(wsAddress, tokens,
                 new Origins(config.allowedOrigins()), registry, relay, metrics, limits, timers);
         try {
             sockets.startAndAwait();

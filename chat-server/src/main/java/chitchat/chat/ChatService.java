@@ -45,12 +45,12 @@ public final class ChatService implements AutoCloseable {
     private final ScheduledExecutorService timers;
 
     private ChatService(ChatSocketServer sockets, ConnectionRegistry registry, Broker broker, MessageStore messages,
-                        ScheduledExecutorService timers, Tokens tokens) {
+                        ScheduledExecutorService timers, HistoryApi history) {
         this.sockets = sockets;
         this.messages = messages;
         this.registry = registry;
         this.broker = broker;
-        this.history = new HistoryApi(messages, tokens);
+        this.history = history;
         this.timers = timers;
     }
 
@@ -60,6 +60,7 @@ public final class ChatService implements AutoCloseable {
         Limits limits = Limits.from(env);
         ChatMetrics metrics = new ChatMetrics(meters);
         MessageStore messages = new MessageStore(store.database());
+        HistoryApi history = new HistoryApi(messages, tokens, env); // reads its limits before any port is bound
         UserDirectory users = new UserDirectory(new UserStore(store.database()));
 
         ConnectionRegistry registry = new ConnectionRegistry();
@@ -85,7 +86,7 @@ public final class ChatService implements AutoCloseable {
         metrics.gauge("chat_connected_users", "users with a connection here", registry::users);
         metrics.gauge("chat_subscriptions", "user channels subscribed at the broker", broker::subscriptions);
         log.info("event=chat_started ws_port={} broker={} limits={}", sockets.getPort(), broker.getClass().getSimpleName(), limits);
-        return new ChatService(sockets, registry, broker, messages, timers, tokens);
+        return new ChatService(sockets, registry, broker, messages, timers, history);
     }
 
     public void register(Routes routes) {

@@ -33,9 +33,12 @@ public final class PrivateFiles {
      */
     public static Path directory(Path dir) {
         try {
-            Files.createDirectories(dir);
             if (!posix(dir)) {
+                Files.createDirectories(dir);
                 return dir;
+            }
+            if (!Files.isDirectory(dir)) { // created private (with any missing parents), never readable by others
+                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(DIRECTORY));
             }
             Set<PosixFilePermission> current = Files.getPosixFilePermissions(dir);
             if (current.contains(PosixFilePermission.OTHERS_WRITE)) {

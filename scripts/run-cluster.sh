@@ -70,6 +70,9 @@ export REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
 export DATA_DIR="$DATA"   # the dev JWT key is shared through it
 export ALLOWED_ORIGINS="http://localhost:8080,http://127.0.0.1:8080,http://localhost:8090,http://127.0.0.1:8090"
 export TRUST_PROXY=true
+# A laptop: every process (gateways and services alike) listens on loopback only. The services' own default is every
+# interface, which a container needs.
+export BIND_ADDRESS=127.0.0.1
 
 start auth env HTTP_PORT=8081 "$JAVA" -jar "$AUTH_JAR"
 start chat1 env HTTP_PORT=8082 WS_PORT=8083 "$JAVA" -jar "$CHAT_JAR"

@@ -3,6 +3,7 @@ package chitchat.auth;
 import chitchat.config.Config;
 import chitchat.config.Startup;
 import chitchat.config.Env;
+import chitchat.http.Exposure;
 import chitchat.http.Health;
 import chitchat.http.HttpServers;
 import chitchat.http.Origins;
@@ -25,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * secret. It runs on the JDK's own HTTP server with a virtual thread per request.
  *
  * <p>Settings (environment): the contract's shared ones, plus {@code BCRYPT_COST} (default 12) and
- * {@code JWT_TTL_HOURS} (default 24).
+ * {@code JWT_TTL_HOURS} (default 24), and {@link Exposure}'s {@code BIND_ADDRESS} (all interfaces) and {@code METRICS}
+ * (on).
  */
 public final class AuthServer implements AutoCloseable {
 
@@ -53,8 +55,9 @@ public final class AuthServer implements AutoCloseable {
             Routes routes = new Routes(new Origins(config.allowedOrigins()), config.trustProxy());
             Module module = module(env, config, store, tokens);
             module.register(routes);
-            HttpServer http = HttpServers.create(config.httpPort());
-            HttpServers.mount(http, routes, new Health().check("store", store::health), metrics);
+            Exposure exposure = Exposure.from(env, Exposure.SERVICE);
+            HttpServer http = HttpServers.create(env, exposure, config.httpPort());
+            HttpServers.mount(http, routes, new Health().check("store", store::health), metrics, exposure);
             http.createContext("/", routes); // any other path: a 404 in the contract's error shape
             http.start();
             log.info("event=started service=auth port={} store={} bcrypt_cost={}", http.getAddress().getPort(), store.kind(), module.passwords.cost());

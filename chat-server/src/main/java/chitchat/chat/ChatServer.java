@@ -3,6 +3,7 @@ package chitchat.chat;
 import chitchat.config.Config;
 import chitchat.config.Startup;
 import chitchat.config.Env;
+import chitchat.http.Exposure;
 import chitchat.http.Health;
 import chitchat.http.HttpServers;
 import chitchat.http.Origins;
@@ -24,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * {@code Connection} -> {@link Relay} -> {@code MessageStore}, then {@code Broker} -> {@code ConnectionRegistry}
  * -> {@code Connection} on whichever instances the receiver is connected to.
  *
- * <p>Settings (environment): the contract's shared ones, {@code WS_PORT}, and the limits in {@code Limits}.
+ * <p>Settings (environment): the contract's shared ones, {@code WS_PORT}, the limits in {@code Limits}, and
+ * {@link Exposure}'s {@code BIND_ADDRESS} (all interfaces, for HTTP and WebSocket alike) and {@code METRICS} (on).
  */
 public final class ChatServer implements AutoCloseable {
 
@@ -57,8 +59,9 @@ public final class ChatServer implements AutoCloseable {
             Health health = new Health().check("store", store::health);
             chat.addHealth(health);
 
-            HttpServer http = HttpServers.create(config.httpPort());
-            HttpServers.mount(http, routes, health, metrics);
+            Exposure exposure = Exposure.from(env, Exposure.SERVICE);
+            HttpServer http = HttpServers.create(env, exposure, config.httpPort());
+            HttpServers.mount(http, routes, health, metrics, exposure);
             http.createContext("/", routes); // any other path: a 404 in the contract's error shape
             http.start();
             log.info("event=started service=chat http_port={} ws_port={} store={}", http.getAddress().getPort(), chat.wsPort(), store.kind());

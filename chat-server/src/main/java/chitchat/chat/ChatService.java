@@ -11,7 +11,10 @@ import chitchat.chat.ws.ConnectionRegistry;
 import chitchat.chat.ws.Limits;
 import chitchat.config.Config;
 import chitchat.config.Env;
+import chitchat.config.FileDescriptors;
+import chitchat.http.Exposure;
 import chitchat.http.Health;
+import chitchat.http.HttpTimeouts;
 import chitchat.http.Origins;
 import chitchat.http.Routes;
 import chitchat.store.Store;
@@ -44,12 +47,12 @@ public final class ChatService implements AutoCloseable {
     private final ScheduledExecutorService timers;
 
     private ChatService(WebSocketListener sockets, ConnectionRegistry registry, Broker broker, MessageStore messages,
-                        ScheduledExecutorService timers, Tokens tokens) {
+                        ScheduledExecutorService timers, HistoryApi history) {
         this.sockets = sockets;
         this.messages = messages;
         this.registry = registry;
         this.broker = broker;
-        this.history = new HistoryApi(messages, tokens);
+        this.history = history;
         this.timers = timers;
     }
 
@@ -57,8 +60,10 @@ public final class ChatService implements AutoCloseable {
     public static ChatService start(Env env, Config config, Store store, Tokens tokens, MeterRegistry meters) {
         int wsPort = env.integer("WS_PORT", 8083, 0, 65535);
         Limits limits = Limits.from(env);
+        FileDescriptors.checkFits("WS_MAX_CONNECTIONS", limits.maxConnections(), HttpTimeouts.from(env).maxConnections());
         ChatMetrics metrics = new ChatMetrics(meters);
         MessageStore messages = new MessageStore(store.database());
+        HistoryApi history = new HistoryApi(messages, tokens, env); // reads its limits before any port is bound
         UserDirectory users = new UserDirectory(new UserStore(store.database()));
 
         ConnectionRegistry registry = new ConnectionRegistry();
@@ -68,9 +73,11 @@ public final class ChatService implements AutoCloseable {
         ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("ws-timers").daemon().factory());
         timers.setRemoveOnCancelPolicy(true); // a closed connection's expiry timer must not keep it in memory for a day
         Connection.Handler relay = new Relay(messages, users, broker, metrics);
+        // The WebSocket listens where the process's HTTP server does: BIND_ADDRESS (the launcher sets its own default).
+        InetSocketAddress wsAddress = new InetSocketAddress(Exposure.from(env, Exposure.SERVICE).bindAddress(), wsPort);
         WebSocketListener sockets;
         try {
-            sockets = WebSocketListener.start(new InetSocketAddress(wsPort), tokens, new Origins(config.allowedOrigins()),
+            sockets = WebSocketListener.start(wsAddress, tokens, new Origins(config.allowedOrigins()),
                     registry, relay, metrics, limits, timers, config.trustProxy());
         } catch (RuntimeException e) {
             broker.close();
@@ -82,7 +89,7 @@ public final class ChatService implements AutoCloseable {
         metrics.gauge("chat_connected_users", "users with a connection here", registry::users);
         metrics.gauge("chat_subscriptions", "user channels subscribed at the broker", broker::subscriptions);
         log.info("event=chat_started ws_port={} broker={} limits={}", sockets.port(), broker.getClass().getSimpleName(), limits);
-        return new ChatService(sockets, registry, broker, messages, timers, tokens);
+        return new ChatService(sockets, registry, broker, messages, timers, history);
     }
 
     public void register(Routes routes) {

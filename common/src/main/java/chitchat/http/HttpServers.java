@@ -1,40 +1,75 @@
 package chitchat.http;
 
+import chitchat.config.Env;
+import chitchat.metrics.Metrics;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.util.Optional;
 import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Creates JDK HTTP servers with a virtual thread per request. */
+/**
+ * Creates every JDK HTTP server the project runs: a virtual thread per request, bound where {@link Exposure} says,
+ * with the {@link HttpTimeouts} that close slow and silent connections.
+ *
+ * <p>Those timeouts are JVM-wide system properties that the JDK reads once, when its first server is created; this
+ * class sets them from the first caller's environment before that happens, and logs it when a later caller asks for
+ * different ones (they cannot be changed any more). Nothing else in the project may call {@code HttpServer.create}:
+ * a server made elsewhere first would freeze the JDK defaults (no request timeout at all).
+ */
 public final class HttpServers {
+
+    private static final Logger log = LoggerFactory.getLogger(HttpServers.class);
+
+    private static HttpTimeouts applied; // guarded by HttpServers.class
 
     private HttpServers() {
     }
 
-    /** Serves the API routes, {@code /healthz} and {@code /metrics} on {@code http}: every service has all three. */
-    public static void mount(HttpServer http, Routes routes, Health health, chitchat.metrics.Metrics metrics) {
+    /** The API routes and {@code /healthz}, and {@code /metrics} where the operator chose to serve it. */
+    public static void mount(HttpServer http, Routes routes, Health health, Metrics metrics, Exposure exposure) {
         routes.paths().forEach(path -> http.createContext(path, routes));
         http.createContext("/healthz", health);
-        http.createContext("/metrics", metrics);
+        if (exposure.metrics()) {
+            http.createContext("/metrics", metrics);
+        }
     }
 
     /**
-     * A server on {@code port} (0 = any free port), not yet started.
+     * A server on {@code port} (0 = any free port) of {@code exposure}'s address, not yet started, with the timeouts
+     * of {@code env} if it is the first of this JVM.
      *
      * <p>Without an executor the JDK server handles requests one at a time on its dispatcher thread; with a
      * virtual thread per request, a handler may block on the database or on bcrypt without holding up the others.
      */
-    public static HttpServer create(int port) {
-        // The JDK server leaves Nagle's algorithm on: a small response would wait ~40 ms for the client's
-        // delayed ACK. Read once, when the first server is made.
-        System.setProperty("sun.net.httpserver.nodelay", "true");
+    public static HttpServer create(Env env, Exposure exposure, int port) {
+        applyOnce(HttpTimeouts.from(env));
         try {
-            HttpServer server = HttpServer.create(new InetSocketAddress(port), 512);
+            HttpServer server = HttpServer.create(new InetSocketAddress(exposure.bindAddress(), port), 512);
             server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
             return server;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen on HTTP port " + port + " (in use? set HTTP_PORT)", e);
+            throw new UncheckedIOException("cannot listen on HTTP port " + port + " of " + exposure.bindHost()
+                    + " (in use? set HTTP_PORT, or BIND_ADDRESS to an address of this machine)", e);
+        }
+    }
+
+    /** The timeouts every server of this JVM has, once the first one is created. */
+    public static synchronized Optional<HttpTimeouts> timeouts() {
+        return Optional.ofNullable(applied);
+    }
+
+    private static synchronized void applyOnce(HttpTimeouts wanted) {
+        if (applied == null) {
+            wanted.jdkProperties().forEach(System::setProperty);
+            applied = wanted;
+            log.info("event=http_timeouts header_seconds={} idle_seconds={} response_seconds={}",
+                    wanted.headerSeconds(), wanted.idleSeconds(), wanted.responseSeconds());
+        } else if (!applied.equals(wanted)) {
+            log.warn("event=http_timeouts_unchanged wanted=\"{}\" kept=\"{}\" reason=\"the JDK reads them once per JVM\"", wanted, applied);
         }
     }
 }

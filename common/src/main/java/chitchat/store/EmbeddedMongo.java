@@ -2,8 +2,7 @@ package chitchat.store;
 
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import chitchat.config.PrivateFiles;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,14 +19,18 @@ public final class EmbeddedMongo implements AutoCloseable {
         this.address = server.getLocalAddress();
     }
 
-    /** Keeps data in {@code dataDir/chitchat-store.mv.db}, so it survives restarts. */
+    /**
+     * Keeps data in {@code dataDir/chitchat-store.mv.db}, so it survives restarts; the directory is 700 and the file
+     * 600 ({@link PrivateFiles}): it holds password hashes and every message.
+     */
     public static EmbeddedMongo persistent(Path dataDir, int port) {
-        try {
-            Files.createDirectories(dataDir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create DATA_DIR " + dataDir, e);
+        PrivateFiles.directory(dataDir);
+        Path file = dataDir.resolve("chitchat-store.mv.db");
+        EmbeddedMongo store = new EmbeddedMongo(new MongoServer(new DurableH2Backend(file.toString())), port);
+        if (Files.exists(file)) { // H2 creates it on open, with the umask's mode
+            PrivateFiles.file(file);
         }
-        return new EmbeddedMongo(new MongoServer(new DurableH2Backend(dataDir.resolve("chitchat-store.mv.db").toString())), port);
+        return store;
     }
 
     /** Keeps data in memory only: for tests that want a fresh store. */

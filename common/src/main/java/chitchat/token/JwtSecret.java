@@ -2,13 +2,13 @@ package chitchat.token;
 
 import chitchat.config.ConfigException;
 import chitchat.config.Env;
+import chitchat.config.PrivateFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 import org.slf4j.Logger;
@@ -55,17 +55,12 @@ public final class JwtSecret {
 
     private static String readOrCreate(Path file) {
         try {
-            Files.createDirectories(file.getParent());
+            PrivateFiles.directory(file.getParent());
             if (!Files.exists(file)) {
                 byte[] random = new byte[48];
                 new SecureRandom().nextBytes(random);
                 String secret = Base64.getEncoder().encodeToString(random);
-                Path temp = Files.createTempFile(file.getParent(), "jwt-secret", ".tmp");
-                try {
-                    Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
-                } catch (UnsupportedOperationException ignored) {
-                    // not a POSIX file system
-                }
+                Path temp = PrivateFiles.file(Files.createTempFile(file.getParent(), "jwt-secret", ".tmp"));
                 Files.writeString(temp, secret);
                 try {
                     // Two processes starting at once on one DATA_DIR must end up with the same key.
@@ -76,6 +71,7 @@ public final class JwtSecret {
                     Files.deleteIfExists(temp);
                 }
             }
+            PrivateFiles.file(file); // also a key an older version left readable by others
             return Files.readString(file).trim();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot keep the development JWT key in " + file + "; set JWT_SECRET or DATA_DIR", e);

@@ -5,6 +5,7 @@ import chitchat.chat.ChatService;
 import chitchat.config.Config;
 import chitchat.config.Startup;
 import chitchat.config.Env;
+import chitchat.http.Exposure;
 import chitchat.http.Health;
 import chitchat.http.HttpServers;
 import chitchat.http.Origins;
@@ -24,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * {@code make run}: the whole product in one process, with nothing installed but a JDK.
  *
  * <p>One HTTP server (8080) carries the static client, the auth endpoints and the history API; the WebSocket
- * server listens beside it (8083). The store is embedded (files under {@code DATA_DIR}) and the broker is in
+ * server listens beside it (8083). Both listen on 127.0.0.1 only and {@code /metrics} is off, unless
+ * {@code BIND_ADDRESS} and {@code METRICS} say otherwise ({@link Exposure}). The store is embedded (files under {@code DATA_DIR}) and the broker is in
  * process, unless {@code MONGO_URI} or {@code REDIS_URL} say otherwise. It is assembled from the very same parts
  * as the separate services ({@link AuthServer.Module}, {@link ChatService}), so what runs here is what ships.
  */
@@ -54,13 +56,16 @@ public final class DevServer implements AutoCloseable {
         Env requested = new Env(vars);
         Config checked = Config.from(requested, 8080, List.of());
         Tokens tokens = Tokens.configured(requested, checked);
-        HttpServer http = HttpServers.create(checked.httpPort());
+        // A developer's machine: loopback and no /metrics unless BIND_ADDRESS or METRICS say otherwise.
+        Exposure exposure = Exposure.from(requested, Exposure.DEVELOPMENT);
+        HttpServer http = HttpServers.create(requested, exposure, checked.httpPort());
         Store store = null;
         ChatService chat = null;
         try {
             int httpPort = http.getAddress().getPort();
             Map<String, String> resolved = new HashMap<>(vars);
             resolved.put("HTTP_PORT", String.valueOf(httpPort));
+            resolved.put("BIND_ADDRESS", exposure.bindHost()); // the WebSocket server binds where HTTP does
             Env env = new Env(resolved);
             Config config = Config.from(env, httpPort, Config.localOrigins(httpPort)); // origins of the real port
             Path staticDir = Path.of(env.string("STATIC_DIR", "static-client"));
@@ -74,12 +79,13 @@ public final class DevServer implements AutoCloseable {
             Health health = new Health().check("store", store::health);
             chat.addHealth(health);
 
-            HttpServers.mount(http, routes, health, metrics);
+            HttpServers.mount(http, routes, health, metrics, exposure);
             http.createContext("/api/", routes); // any other API path: a 404 in the contract's error shape
             StaticSite.mount(http, staticDir, chat.wsPort());
             http.start();
-            log.info("event=started service=dev http_port={} ws_port={} store={} static_dir={}",
-                    httpPort, chat.wsPort(), store.kind(), staticDir.toAbsolutePath().normalize());
+            log.info("event=started service=dev http_port={} ws_port={} bind_address={} metrics={} store={} static_dir={}",
+                    httpPort, chat.wsPort(), exposure.bindHost(), exposure.metrics() ? "on" : "off", store.kind(),
+                    staticDir.toAbsolutePath().normalize());
             return new DevServer(http, chat, store);
         } catch (RuntimeException e) {
             // The JDK server releases its port from its dispatcher thread: start it so that stop() really unbinds.

@@ -2,6 +2,7 @@ package chitchat.launcher;
 
 import chitchat.config.ConfigException;
 import chitchat.config.Env;
+import chitchat.http.Exposure;
 import chitchat.http.HttpServers;
 import chitchat.json.Json;
 import chitchat.http.Origins;
@@ -29,7 +30,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Two gateways, each in front of a different chat-server, let two browsers chat across instances. Deployed
  * environments use nginx or the ALB instead (deploy/, cloudformation/); this exists so a laptop needs only a JDK.
- * Settings: {@code HTTP_PORT}, {@code STATIC_DIR}, {@code AUTH_URL}, {@code CHAT_URL}, {@code CHAT_WS_PORT}.
+ * Settings: {@code HTTP_PORT}, {@code STATIC_DIR}, {@code AUTH_URL}, {@code CHAT_URL}, {@code CHAT_WS_PORT}, and
+ * {@code BIND_ADDRESS} (127.0.0.1 by default, like {@code make run}: it is a laptop's stand-in).
  */
 public final class Gateway {
 
@@ -46,7 +48,7 @@ public final class Gateway {
             URI auth = URI.create(env.optional("AUTH_URL").orElseThrow(() -> new ConfigException("set AUTH_URL, e.g. http://127.0.0.1:8081")));
             URI chat = URI.create(env.optional("CHAT_URL").orElseThrow(() -> new ConfigException("set CHAT_URL, e.g. http://127.0.0.1:8082")));
             Gateway gateway = new Gateway();
-            HttpServer http = HttpServers.create(env.integer("HTTP_PORT", 8080, 0, 65535));
+            HttpServer http = HttpServers.create(env, Exposure.from(env, Exposure.DEVELOPMENT), env.integer("HTTP_PORT", 8080, 0, 65535));
             http.createContext("/api/auth/", gateway.forwardTo(auth));
             http.createContext("/api/users", gateway.forwardTo(auth));
             http.createContext("/api/messages", gateway.forwardTo(chat));

@@ -1,17 +1,21 @@
 package chitchat.launcher;
 
 import com.sun.net.httpserver.Filter;
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.Request;
 import com.sun.net.httpserver.HttpExchange;
 import chitchat.http.Routes;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.SimpleFileServer;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
  * Serves the static client from a directory with the JDK's own file handler, plus what a page needs to be safe:
- * a Content-Security-Policy that allows no inline script, nosniff, no referrer, and no framing.
+ * a Content-Security-Policy that allows no inline script, nosniff, no referrer, and no framing; and no directory
+ * listings.
  *
  * <p>The page may open its WebSocket on another port of the same host (8083 in {@code make run}), so the policy
  * names that origin, built from the Host the browser asked for. {@code /config.json} tells the client the port.
@@ -28,7 +32,41 @@ final class StaticSite {
     static void mount(HttpServer http, Path dir, int wsPort) {
         Filter securityHeaders = securityHeaders(wsPort);
         http.createContext("/config.json", clientConfig(wsPort)).getFilters().add(securityHeaders);
-        http.createContext("/", handler(dir)).getFilters().add(securityHeaders);
+        var site = http.createContext("/", handler(dir));
+        site.getFilters().add(securityHeaders);
+        site.getFilters().add(noDirectoryListings());
+    }
+
+    /**
+     * The JDK's file handler lists a directory that has no {@code index.html}, which tells a visitor every file
+     * there. It lists only for a path ending in {@code /}, so such a path is asked for as {@code .../index.html}:
+     * a directory that has one is served as before, and one that has none is the handler's own 404, the same as
+     * any other missing file's.
+     */
+    private static Filter noDirectoryListings() {
+        return Filter.adaptRequest("no directory listings", request -> {
+            URI uri = request.getRequestURI();
+            if (uri.getRawPath() == null || !uri.getRawPath().endsWith("/")) {
+                return request;
+            }
+            URI index = URI.create(uri.getRawPath() + "index.html" + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
+            return new Request() {
+                @Override
+                public URI getRequestURI() {
+                    return index;
+                }
+
+                @Override
+                public String getRequestMethod() {
+                    return request.getRequestMethod();
+                }
+
+                @Override
+                public Headers getRequestHeaders() {
+                    return request.getRequestHeaders();
+                }
+            };
+        });
     }
 
     /** The JDK's file handler for {@code dir}, which must hold the client. */

@@ -121,6 +121,10 @@ final class Topology implements AutoCloseable {
         env.put("JWT_SECRET", jwtSecret);
         env.put("ALLOWED_ORIGINS", ORIGIN);
         env.put("DATA_DIR", logDir.resolve("chat-data").toString());
+        // These tests are about delivery: a device may page a catch-up of many pages, several at once after faults.
+        env.put("HISTORY_RATE_PER_SECOND", "100000");
+        env.put("HISTORY_RATE_BURST", "100000");
+        env.put("HISTORY_MAX_IN_FLIGHT", "10000");
         env.putAll(extraEnv);
         return env;
     }

@@ -44,7 +44,7 @@ class HistoryScopingProperties {
 
     @BeforeContainer
     static void start() {
-        site = TestSite.start();
+        site = TestSite.start(TestSite.NO_HISTORY_LIMITS);
         aliceToken = site.signup("alice", "alice-password");
         String bobToken = site.signup("bob", "bob-password");
         carolToken = site.signup("carol", "carol-password");

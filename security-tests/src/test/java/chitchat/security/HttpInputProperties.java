@@ -37,7 +37,7 @@ class HttpInputProperties {
 
     @BeforeContainer
     static void start() {
-        site = TestSite.start();
+        site = TestSite.start(TestSite.NO_HISTORY_LIMITS);
         aliceToken = site.signup("alice", "alice-password");
         site.signup("bob", "bob-password");
     }

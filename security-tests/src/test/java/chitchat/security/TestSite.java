@@ -49,6 +49,13 @@ final class TestSite implements AutoCloseable {
         return start(Map.of());
     }
 
+    /**
+     * Per-user history limits lifted, for the property tests that send hundreds of history requests as one user:
+     * they test what is answered, and {@link HistoryRateLimitTest} tests the limits.
+     */
+    static final Map<String, String> NO_HISTORY_LIMITS = Map.of(
+            "HISTORY_RATE_PER_SECOND", "100000", "HISTORY_RATE_BURST", "100000", "HISTORY_MAX_IN_FLIGHT", "10000");
+
     static TestSite start(Map<String, String> extraEnv) {
         Path root = createSiteFiles();
         Map<String, String> env = new HashMap<>(baseEnv(root));

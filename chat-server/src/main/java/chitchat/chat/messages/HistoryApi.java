@@ -1,6 +1,7 @@
 package chitchat.chat.messages;
 
 import chitchat.chat.ws.Frames;
+import chitchat.config.Env;
 import chitchat.http.ApiException;
 import chitchat.http.Reply;
 import chitchat.http.Request;
@@ -17,7 +18,7 @@ import org.bson.types.ObjectId;
  * <p>Every query is scoped to the caller: the conversation key always includes the caller's own name, and the
  * catch-up filter names the caller as sender or receiver, so no parameter can reach someone else's messages.
  * Pages are keyset pages on {@code _id} ({@code before=}, {@code after=}), which stay fast however deep they go,
- * unlike skip/offset.
+ * unlike skip/offset. Each user's requests are rate-limited ({@link HistoryThrottle}): they are the costly ones.
  */
 public final class HistoryApi {
 
@@ -26,10 +27,13 @@ public final class HistoryApi {
 
     private final MessageStore messages;
     private final Tokens tokens;
+    private final HistoryThrottle throttle;
 
-    public HistoryApi(MessageStore messages, Tokens tokens) {
+    /** The API with the per-user limits of {@code env} ({@link HistoryThrottle}). */
+    public HistoryApi(MessageStore messages, Tokens tokens, Env env) {
         this.messages = messages;
         this.tokens = tokens;
+        this.throttle = new HistoryThrottle(HistoryThrottle.Settings.from(env), System::nanoTime);
     }
 
     public void register(Routes routes) {
@@ -45,6 +49,13 @@ public final class HistoryApi {
 
     private Reply history(Request request) {
         String caller = request.requireUser(tokens);
+        // After authentication (the limit is per user) and before any parsing or query; held for the query.
+        try (HistoryThrottle.Permit permit = throttle.acquire(caller)) {
+            return history(request, caller);
+        }
+    }
+
+    private Reply history(Request request, String caller) {
         Optional<String> with = request.query("with");
         if (with.isPresent()) {
             String other = Usernames.canonical(with.get()).orElseThrow(() -> ApiException.badRequest("'with' must be a username."));

@@ -10,12 +10,16 @@
 // Authentication is the HttpOnly `token` cookie: fetch() sends it (same origin) and so does the WebSocket handshake.
 // This code never sees the token, which is the point: a script injected into the page could not steal it either.
 
-/** A failed HTTP call: `status` 0 means the server could not be reached at all. */
+/**
+ * A failed HTTP call: `status` 0 means the server could not be reached at all. `retryAfterSeconds` is the server's
+ * Retry-After (on 429 and 503), or 0 when it gave none.
+ */
 export class ApiError extends Error {
-  constructor(status, code, message) {
+  constructor(status, code, message, retryAfterSeconds = 0) {
     super(message);
     this.status = status;
     this.code = code;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 
@@ -63,7 +67,9 @@ async function request(method, path, body) {
     const message = (data && typeof data.message === 'string' && data.message)
       || FALLBACK_MESSAGES.get(response.status)
       || FALLBACK_MESSAGES.get(response.status >= 500 ? 500 : 0);
-    throw new ApiError(response.status, (data && data.error) || `http_${response.status}`, message);
+    const retryAfter = Number.parseInt(response.headers.get('Retry-After') || '', 10);
+    throw new ApiError(response.status, (data && data.error) || `http_${response.status}`, message,
+      Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : 0);
   }
   return data;
 }

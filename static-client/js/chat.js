@@ -308,7 +308,13 @@ export function createChat(store, config) {
       // Everything the server had is in the store now, including any live message that failed before this run.
       if (reachedEnd) liveFailuresCaughtUp = liveFailuresBefore;
     } catch (error) {
-      if (session === generation) handleFailure(error); // otherwise: the next reconnect or resync tries again
+      if (session === generation && !handleFailure(error) && (error.status === 429 || error.status === 503)) {
+        // The server is limiting history requests (many tabs reconnecting at once) or is busy: try again when it
+        // says, rather than wait for the next reconnect with messages missing.
+        const seconds = Math.min(30, Math.max(1, error.retryAfterSeconds || 2));
+        setTimeout(() => { if (session === generation) catchUp(); }, seconds * 1000);
+      }
+      // otherwise: the next reconnect or resync tries again
     } finally {
       catchUpRunning = false;
     }

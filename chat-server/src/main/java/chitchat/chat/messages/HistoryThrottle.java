@@ -1,5 +1,6 @@
 package chitchat.chat.messages;
 
+import chitchat.ratelimit.TokenBucket;
 import chitchat.config.Env;
 import chitchat.http.ApiException;
 import java.util.Map;

@@ -1,6 +1,7 @@
 package chitchat.chat.ws;
 
 import chitchat.chat.ChatMetrics;
+import chitchat.ratelimit.TokenBucket;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Set;

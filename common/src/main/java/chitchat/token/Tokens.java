@@ -5,6 +5,7 @@ import com.auth0.jwt.JWTVerifier;
 import com.auth0.jwt.algorithms.Algorithm;
 import com.auth0.jwt.exceptions.JWTVerificationException;
 import com.auth0.jwt.interfaces.DecodedJWT;
+import chitchat.users.Usernames;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,7 +57,10 @@ public final class Tokens {
                 .sign(algorithm);
     }
 
-    /** The session a token proves, or empty for anything invalid: malformed, forged, expired, wrong algorithm. */
+    /**
+     * The session a token proves, or empty for anything invalid: malformed, forged, expired, wrong algorithm, or a
+     * {@code sub} that is not a canonical username (an object, a number, "" or a malformed name is no one).
+     */
     public Optional<Session> verify(String token) {
         if (token == null || token.isEmpty() || token.length() > 4096) {
             return Optional.empty();
@@ -66,7 +70,12 @@ public final class Tokens {
             if (jwt.getExpiresAtAsInstant().isBefore(clock.instant())) {
                 return Optional.empty(); // java-jwt checks exp against the system clock; tests use their own
             }
-            return Optional.of(new Session(jwt.getSubject(), jwt.getExpiresAtAsInstant()));
+            // asString() is null for a sub that is not a JSON string; getSubject() would make "" of an object.
+            String subject = jwt.getClaim("sub").asString();
+            if (subject == null || !Usernames.canonical(subject).filter(subject::equals).isPresent()) {
+                return Optional.empty();
+            }
+            return Optional.of(new Session(subject, jwt.getExpiresAtAsInstant()));
         } catch (JWTVerificationException | IllegalArgumentException e) {
             return Optional.empty();
         }

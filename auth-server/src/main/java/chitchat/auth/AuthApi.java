@@ -9,6 +9,7 @@ import chitchat.users.UserStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,18 +61,26 @@ final class AuthApi {
     private Reply login(Request request) throws Exception {
         Credentials credentials = Credentials.from(request.jsonBody());
         String address = request.clientAddress();
-        var wait = throttle.blocked(credentials.username(), address);
+        // Reserved before the hash, atomically: a burst of parallel guesses cannot all pass a check made before
+        // any of them is counted. The reservation stays as the failure unless the password is right.
+        Optional<Duration> wait = throttle.reserve(credentials.username(), address);
         if (wait.isPresent()) {
             log.warn("event=login_throttled user={} address={}", credentials.username(), address);
             throw tooMany(wait.get());
         }
-        String hash = users.find(credentials.username()).map(UserStore.User::passwordHash).orElse(null);
-        if (!passwords.matches(credentials.password(), hash)) {
-            throttle.failed(credentials.username(), address);
+        boolean matches;
+        try {
+            String hash = users.find(credentials.username()).map(UserStore.User::passwordHash).orElse(null);
+            matches = passwords.matches(credentials.password(), hash);
+        } catch (RuntimeException notChecked) {
+            throttle.refund(credentials.username(), address); // busy or store down: no password was checked
+            throw notChecked;
+        }
+        if (!matches) {
             log.info("event=login_failed user={} address={}", credentials.username(), address);
             throw new ApiException(401, "invalid_credentials", BAD_CREDENTIALS);
         }
-        throttle.succeeded(credentials.username());
+        throttle.succeeded(credentials.username(), address);
         log.info("event=login user={}", credentials.username());
         return signedIn(Reply.ok(new UserView(credentials.username())), credentials.username());
     }

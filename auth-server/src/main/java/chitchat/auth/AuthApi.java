@@ -16,6 +16,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The auth endpoints of the contract: sign up, log in, log out, who am I, and the user list.
  *
+ * <p>What costs a bcrypt hash is guarded before the hash: a sign-up checks the name is free and counts against its
+ * address's sign-up limit, a login reserves an attempt on the login throttle.
+ *
  * <p>Each endpoint reads like the contract's table row: parse and check input (a 400 changes nothing), do the one
  * thing, answer. Errors, CSRF checks and logging are {@link Routes}' job.
  */
@@ -30,13 +33,15 @@ final class AuthApi {
     private final Passwords passwords;
     private final Tokens tokens;
     private final LoginThrottle throttle;
+    private final SignupThrottle signups;
     private final SessionCookie cookie;
 
-    AuthApi(UserStore users, Passwords passwords, Tokens tokens, LoginThrottle throttle, SessionCookie cookie) {
+    AuthApi(UserStore users, Passwords passwords, Tokens tokens, LoginThrottle throttle, SignupThrottle signups, SessionCookie cookie) {
         this.users = users;
         this.passwords = passwords;
         this.tokens = tokens;
         this.throttle = throttle;
+        this.signups = signups;
         this.cookie = cookie;
     }
 
@@ -50,9 +55,24 @@ final class AuthApi {
 
     private Reply signup(Request request) throws Exception {
         Credentials credentials = Credentials.from(request.jsonBody());
-        String hash = passwords.hash(credentials.password());
+        if (users.exists(credentials.username())) {
+            throw taken(); // before the hash: a taken name costs one indexed read, not a bcrypt hash
+        }
+        String address = request.clientAddress();
+        Optional<Duration> wait = signups.reserve(address);
+        if (wait.isPresent()) {
+            log.warn("event=signup_throttled address={}", address);
+            throw tooManySignups(wait.get());
+        }
+        String hash;
+        try {
+            hash = passwords.hash(credentials.password());
+        } catch (ApiException busy) {
+            signups.refund(address); // nothing was hashed or created
+            throw busy;
+        }
         if (!users.create(credentials.username(), hash)) {
-            throw new ApiException(409, "username_taken", "That username is taken. Please choose another.");
+            throw taken(); // the unique index settles a race for the name: the check above is only a shortcut
         }
         log.info("event=signup user={}", credentials.username());
         return signedIn(Reply.created(new UserView(credentials.username())), credentials.username());
@@ -101,6 +121,17 @@ final class AuthApi {
 
     private Reply signedIn(Reply reply, String username) {
         return reply.withCookie(cookie.issue(tokens.issue(username), tokens.lifetime()));
+    }
+
+    private static ApiException taken() {
+        return new ApiException(409, "username_taken", "That username is taken. Please choose another.");
+    }
+
+    private static ApiException tooManySignups(Duration wait) {
+        long seconds = Math.max(1, wait.toSeconds());
+        return new ApiException(429, "too_many_signups",
+                "Too many sign-ups from your network. Try again in " + Math.max(1, (seconds + 59) / 60) + " minute(s).",
+                Map.of("Retry-After", String.valueOf(seconds)));
     }
 
     private static ApiException tooMany(Duration wait) {

@@ -24,7 +24,10 @@ import org.slf4j.LoggerFactory;
  * with a signed JWT in an HttpOnly cookie. Other services never call it: they verify the same token with the shared
  * secret. It runs on the JDK's own HTTP server with a virtual thread per request.
  *
- * <p>Settings (environment): the contract's shared ones, plus {@code BCRYPT_COST} (default 12) and
+ * <p>Settings (environment): the contract's shared ones, plus {@code BCRYPT_COST} (default 12),
+ * {@code BCRYPT_CONCURRENCY} (default half the cores, at least 1), {@code BCRYPT_QUEUE} (default 8 per concurrent
+ * hash), {@code LOGIN_MAX_FAILURES_PER_USER} (5), {@code LOGIN_MAX_FAILURES_PER_ADDRESS} (20),
+ * {@code LOGIN_LOCKOUT_MINUTES} (15), {@code SIGNUP_MAX_PER_ADDRESS} (10), {@code SIGNUP_WINDOW_MINUTES} (60) and
  * {@code JWT_TTL_HOURS} (default 24).
  */
 public final class AuthServer implements AutoCloseable {
@@ -74,13 +77,18 @@ public final class AuthServer implements AutoCloseable {
 
     public static Module module(Env env, Config config, Store store, Tokens tokens) {
         int cost = env.integer("BCRYPT_COST", 12, Passwords.MIN_COST, 31);
-        Passwords passwords = new Passwords(cost, Runtime.getRuntime().availableProcessors());
+        int concurrency = env.integer("BCRYPT_CONCURRENCY", Passwords.defaultConcurrency(), 1, 1024);
+        Passwords passwords = new Passwords(cost, concurrency, env.integer("BCRYPT_QUEUE", 8 * concurrency, 0, 100_000));
         LoginThrottle throttle = new LoginThrottle(
                 env.integer("LOGIN_MAX_FAILURES_PER_USER", 5, 1, 1000),
                 env.integer("LOGIN_MAX_FAILURES_PER_ADDRESS", 20, 1, 100_000),
                 Duration.ofMinutes(env.integer("LOGIN_LOCKOUT_MINUTES", 15, 1, 24 * 60)),
                 Clock.systemUTC());
-        AuthApi api = new AuthApi(new UserStore(store.database()), passwords, tokens, throttle, new SessionCookie(config.cookieSecure()));
+        SignupThrottle signups = new SignupThrottle(
+                env.integer("SIGNUP_MAX_PER_ADDRESS", 10, 1, 1_000_000),
+                Duration.ofMinutes(env.integer("SIGNUP_WINDOW_MINUTES", 60, 1, 7 * 24 * 60)),
+                Clock.systemUTC());
+        AuthApi api = new AuthApi(new UserStore(store.database()), passwords, tokens, throttle, signups, new SessionCookie(config.cookieSecure()));
         return new Module(api, passwords);
     }
 

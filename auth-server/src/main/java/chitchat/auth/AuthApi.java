@@ -4,6 +4,7 @@ import chitchat.http.ApiException;
 import chitchat.http.Reply;
 import chitchat.http.Request;
 import chitchat.http.Routes;
+import chitchat.token.Revocations;
 import chitchat.token.Tokens;
 import chitchat.users.UserStore;
 import java.time.Duration;
@@ -14,10 +15,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The auth endpoints of the contract: sign up, log in, log out, who am I, and the user list.
+ * The auth endpoints of the contract: sign up, log in, log out (this session, or every session of the user), who
+ * am I, and the user list.
  *
  * <p>What costs a bcrypt hash is guarded before the hash: a sign-up checks the name is free and counts against its
- * address's sign-up limit, a login reserves an attempt on the login throttle.
+ * address's sign-up limit, a login reserves an attempt on the login throttle. Logging out revokes the session in
+ * the shared revocation list ({@link Revocations}), so the token stops working everywhere, not only in this
+ * browser.
  *
  * <p>Each endpoint reads like the contract's table row: parse and check input (a 400 changes nothing), do the one
  * thing, answer. Errors, CSRF checks and logging are {@link Routes}' job.
@@ -34,6 +38,7 @@ final class AuthApi {
     private final Tokens tokens;
     private final LoginThrottle throttle;
     private final SignupThrottle signups;
+    private final Revocations revocations;
     private final SessionCookie cookie;
 
     AuthApi(UserStore users, Passwords passwords, Tokens tokens, LoginThrottle throttle, SignupThrottle signups, SessionCookie cookie) {
@@ -42,6 +47,8 @@ final class AuthApi {
         this.tokens = tokens;
         this.throttle = throttle;
         this.signups = signups;
+        this.revocations = tokens.revocations()
+                .orElseThrow(() -> new IllegalStateException("the auth endpoints need tokens that check revocations"));
         this.cookie = cookie;
     }
 
@@ -49,6 +56,7 @@ final class AuthApi {
         routes.post("/api/auth/signup", this::signup)
                 .post("/api/auth/login", this::login)
                 .post("/api/auth/logout", this::logout)
+                .post("/api/auth/logout-all", this::logoutAll)
                 .get("/api/auth/me", this::me)
                 .get("/api/users", this::users);
     }
@@ -105,7 +113,24 @@ final class AuthApi {
         return signedIn(Reply.ok(new UserView(credentials.username())), credentials.username());
     }
 
+    /**
+     * Ends the session the request carries (cookie or bearer token) everywhere: its token is refused by every
+     * service from now on and its WebSockets are closed. Without a valid session there is nothing to end: 204.
+     */
     private Reply logout(Request request) {
+        Optional<Tokens.Session> session = request.token().flatMap(tokens::verify);
+        if (session.isPresent()) {
+            revocations.revoke(session.get());
+            log.info("event=logout user={}", session.get().username());
+        }
+        return Reply.noContent().withCookie(cookie.clear());
+    }
+
+    /** Ends every session of the caller, on every device, this one included. */
+    private Reply logoutAll(Request request) {
+        Tokens.Session session = request.token().flatMap(tokens::verify).orElseThrow(ApiException::unauthorized);
+        revocations.revokeAll(session.username(), tokens.lifetime());
+        log.info("event=logout_all user={}", session.username());
         return Reply.noContent().withCookie(cookie.clear());
     }
 

@@ -40,6 +40,8 @@ public final class Connection {
 
     private final WebSocket socket;
     private final String user;
+    /** The session this connection was opened with (null in benchmarks): revoking it closes the connection. */
+    private final chitchat.token.Tokens.Session session;
     private final Limits limits;
     private final ChatMetrics metrics;
     private final BlockingQueue<String> inbox = new ArrayBlockingQueue<>(Limits.INBOX);
@@ -54,8 +56,17 @@ public final class Connection {
     private volatile ScheduledFuture<?> expiry;
 
     Connection(WebSocket socket, String user, Limits limits, ChatMetrics metrics) {
+        this(socket, user, null, limits, metrics);
+    }
+
+    Connection(WebSocket socket, chitchat.token.Tokens.Session session, Limits limits, ChatMetrics metrics) {
+        this(socket, session.username(), session, limits, metrics);
+    }
+
+    private Connection(WebSocket socket, String user, chitchat.token.Tokens.Session session, Limits limits, ChatMetrics metrics) {
         this.socket = socket;
         this.user = user;
+        this.session = session;
         this.limits = limits;
         this.metrics = metrics;
         this.rate = new TokenBucket(limits.ratePerSecond(), limits.burst());
@@ -63,6 +74,10 @@ public final class Connection {
 
     public String user() {
         return user;
+    }
+
+    public chitchat.token.Tokens.Session session() {
+        return session;
     }
 
     /**

@@ -43,6 +43,29 @@ class SignupAndHashingLimitsTest {
     }
 
     @Test
+    void aTakenNameIsRefusedWhileTheOnlyHashSlotIsBusy() throws Exception {
+        // One hash at a time and none waiting: while a slow sign-up holds the slot, anything that hashes is told
+        // 503 busy at once. A sign-up with a taken name must still answer 409, because it never asks for the slot.
+        try (TestSite site = TestSite.start(Map.of("BCRYPT_COST", "15", "BCRYPT_CONCURRENCY", "1", "BCRYPT_QUEUE", "0",
+                "LOGIN_MAX_FAILURES_PER_ADDRESS", "1000"));
+             ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            site.signup("taken-too", "first-password");
+            CompletableFuture<HttpResponse<String>> holder = CompletableFuture.supplyAsync(
+                    () -> site.postJson("/api/auth/signup", TestSite.credentials("slot-holder", "some-password")), pool);
+            boolean slotBusy = false;
+            for (int i = 0; i < 50 && !slotBusy && !holder.isDone(); i++) {
+                Thread.sleep(50);
+                // A probe that needs a hash: 503 proves the slot is held (by the holder, a second or more of work).
+                slotBusy = site.postJson("/api/auth/login", TestSite.credentials("probe-" + i, "wrong-password")).statusCode() == 503;
+            }
+            assertTrue(slotBusy, "the slow sign-up held the only hash slot");
+            HttpResponse<String> taken = site.postJson("/api/auth/signup", TestSite.credentials("taken-too", "other-password"));
+            assertEquals("username_taken", Leaks.assertErrorShape("a taken name while the hash slot is busy", taken, 409).get("error").getAsString());
+            assertEquals(201, holder.get().statusCode(), "the slow sign-up itself succeeds");
+        }
+    }
+
+    @Test
     void signUpsAreLimitedPerClientAddress() {
         try (TestSite site = TestSite.start(Map.of("TRUST_PROXY", "true", "SIGNUP_MAX_PER_ADDRESS", "3"))) {
             for (int i = 0; i < 3; i++) {

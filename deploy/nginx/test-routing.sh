@@ -122,7 +122,7 @@ start store "$java_bin" -cp "$auth_jar" chitchat.store.EmbeddedMongoMain --port 
 service_env=(
     "MONGO_URI=mongodb://127.0.0.1:$p_store" "MONGO_DB=chitchat_routing"
     "JWT_SECRET=$jwt_secret" "APP_ENV=production" "ALLOWED_ORIGINS=$origin"
-    "COOKIE_SECURE=false" "TRUST_PROXY=true" "BCRYPT_COST=10"
+    "COOKIE_SECURE=false" "TRUST_PROXY=true" "BCRYPT_COST=10" "SIGNUP_MAX_PER_ADDRESS=1000"
 )
 start auth env "${service_env[@]}" "DATA_DIR=$tmp/auth" "HTTP_PORT=$p_auth" \
     "$java_bin" -jar "$auth_jar"

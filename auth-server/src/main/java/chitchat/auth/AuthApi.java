@@ -4,16 +4,24 @@ import chitchat.http.ApiException;
 import chitchat.http.Reply;
 import chitchat.http.Request;
 import chitchat.http.Routes;
+import chitchat.token.Revocations;
 import chitchat.token.Tokens;
 import chitchat.users.UserStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The auth endpoints of the contract: sign up, log in, log out, who am I, and the user list.
+ * The auth endpoints of the contract: sign up, log in, log out (this session, or every session of the user), who
+ * am I, and the user list.
+ *
+ * <p>What costs a bcrypt hash is guarded before the hash: a sign-up checks the name is free and counts against its
+ * address's sign-up limit, a login reserves an attempt on the login throttle. Logging out revokes the session in
+ * the shared revocation list ({@link Revocations}), so the token stops working everywhere, not only in this
+ * browser.
  *
  * <p>Each endpoint reads like the contract's table row: parse and check input (a 400 changes nothing), do the one
  * thing, answer. Errors, CSRF checks and logging are {@link Routes}' job.
@@ -29,13 +37,18 @@ final class AuthApi {
     private final Passwords passwords;
     private final Tokens tokens;
     private final LoginThrottle throttle;
+    private final SignupThrottle signups;
+    private final Revocations revocations;
     private final SessionCookie cookie;
 
-    AuthApi(UserStore users, Passwords passwords, Tokens tokens, LoginThrottle throttle, SessionCookie cookie) {
+    AuthApi(UserStore users, Passwords passwords, Tokens tokens, LoginThrottle throttle, SignupThrottle signups, SessionCookie cookie) {
         this.users = users;
         this.passwords = passwords;
         this.tokens = tokens;
         this.throttle = throttle;
+        this.signups = signups;
+        this.revocations = tokens.revocations()
+                .orElseThrow(() -> new IllegalStateException("the auth endpoints need tokens that check revocations"));
         this.cookie = cookie;
     }
 
@@ -43,15 +56,31 @@ final class AuthApi {
         routes.post("/api/auth/signup", this::signup)
                 .post("/api/auth/login", this::login)
                 .post("/api/auth/logout", this::logout)
+                .post("/api/auth/logout-all", this::logoutAll)
                 .get("/api/auth/me", this::me)
                 .get("/api/users", this::users);
     }
 
     private Reply signup(Request request) throws Exception {
         Credentials credentials = Credentials.from(request.jsonBody());
-        String hash = passwords.hash(credentials.password());
+        if (users.exists(credentials.username())) {
+            throw taken(); // before the hash: a taken name costs one indexed read, not a bcrypt hash
+        }
+        String address = request.clientAddress();
+        Optional<Duration> wait = signups.reserve(address);
+        if (wait.isPresent()) {
+            log.warn("event=signup_throttled address={}", address);
+            throw tooManySignups(wait.get());
+        }
+        String hash;
+        try {
+            hash = passwords.hash(credentials.password());
+        } catch (ApiException busy) {
+            signups.refund(address); // nothing was hashed or created
+            throw busy;
+        }
         if (!users.create(credentials.username(), hash)) {
-            throw new ApiException(409, "username_taken", "That username is taken. Please choose another.");
+            throw taken(); // the unique index settles a race for the name: the check above is only a shortcut
         }
         log.info("event=signup user={}", credentials.username());
         return signedIn(Reply.created(new UserView(credentials.username())), credentials.username());
@@ -60,23 +89,48 @@ final class AuthApi {
     private Reply login(Request request) throws Exception {
         Credentials credentials = Credentials.from(request.jsonBody());
         String address = request.clientAddress();
-        var wait = throttle.blocked(credentials.username(), address);
+        // Reserved before the hash, atomically: a burst of parallel guesses cannot all pass a check made before
+        // any of them is counted. The reservation stays as the failure unless the password is right.
+        Optional<Duration> wait = throttle.reserve(credentials.username(), address);
         if (wait.isPresent()) {
             log.warn("event=login_throttled user={} address={}", credentials.username(), address);
             throw tooMany(wait.get());
         }
-        String hash = users.find(credentials.username()).map(UserStore.User::passwordHash).orElse(null);
-        if (!passwords.matches(credentials.password(), hash)) {
-            throttle.failed(credentials.username(), address);
+        boolean matches;
+        try {
+            String hash = users.find(credentials.username()).map(UserStore.User::passwordHash).orElse(null);
+            matches = passwords.matches(credentials.password(), hash);
+        } catch (RuntimeException notChecked) {
+            throttle.refund(credentials.username(), address); // busy or store down: no password was checked
+            throw notChecked;
+        }
+        if (!matches) {
             log.info("event=login_failed user={} address={}", credentials.username(), address);
             throw new ApiException(401, "invalid_credentials", BAD_CREDENTIALS);
         }
-        throttle.succeeded(credentials.username());
+        throttle.succeeded(credentials.username(), address);
         log.info("event=login user={}", credentials.username());
         return signedIn(Reply.ok(new UserView(credentials.username())), credentials.username());
     }
 
+    /**
+     * Ends the session the request carries (cookie or bearer token) everywhere: its token is refused by every
+     * service from now on and its WebSockets are closed. Without a valid session there is nothing to end: 204.
+     */
     private Reply logout(Request request) {
+        Optional<Tokens.Session> session = request.token().flatMap(tokens::verify);
+        if (session.isPresent()) {
+            revocations.revoke(session.get());
+            log.info("event=logout user={}", session.get().username());
+        }
+        return Reply.noContent().withCookie(cookie.clear());
+    }
+
+    /** Ends every session of the caller, on every device, this one included. */
+    private Reply logoutAll(Request request) {
+        Tokens.Session session = request.token().flatMap(tokens::verify).orElseThrow(ApiException::unauthorized);
+        revocations.revokeAll(session.username(), tokens.lifetime());
+        log.info("event=logout_all user={}", session.username());
         return Reply.noContent().withCookie(cookie.clear());
     }
 
@@ -92,6 +146,17 @@ final class AuthApi {
 
     private Reply signedIn(Reply reply, String username) {
         return reply.withCookie(cookie.issue(tokens.issue(username), tokens.lifetime()));
+    }
+
+    private static ApiException taken() {
+        return new ApiException(409, "username_taken", "That username is taken. Please choose another.");
+    }
+
+    private static ApiException tooManySignups(Duration wait) {
+        long seconds = Math.max(1, wait.toSeconds());
+        return new ApiException(429, "too_many_signups",
+                "Too many sign-ups from your network. Try again in " + Math.max(1, (seconds + 59) / 60) + " minute(s).",
+                Map.of("Retry-After", String.valueOf(seconds)));
     }
 
     private static ApiException tooMany(Duration wait) {

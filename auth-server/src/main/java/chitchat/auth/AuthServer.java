@@ -10,6 +10,7 @@ import chitchat.http.Origins;
 import chitchat.http.Routes;
 import chitchat.metrics.Metrics;
 import chitchat.store.Store;
+import chitchat.token.Revocations;
 import chitchat.token.Tokens;
 import chitchat.users.UserStore;
 import com.sun.net.httpserver.HttpServer;
@@ -25,9 +26,12 @@ import org.slf4j.LoggerFactory;
  * with a signed JWT in an HttpOnly cookie. Other services never call it: they verify the same token with the shared
  * secret. It runs on the JDK's own HTTP server with a virtual thread per request.
  *
- * <p>Settings (environment): the contract's shared ones, plus {@code BCRYPT_COST} (default 12) and
- * {@code JWT_TTL_HOURS} (default 24), and {@link Exposure}'s {@code BIND_ADDRESS} (all interfaces) and {@code METRICS}
- * (on).
+ * <p>Settings (environment): the contract's shared ones, plus {@code BCRYPT_COST} (default 12),
+ * {@code BCRYPT_CONCURRENCY} (default half the cores, at least 1), {@code BCRYPT_QUEUE} (default 8 per concurrent
+ * hash), {@code LOGIN_MAX_FAILURES_PER_USER} (5), {@code LOGIN_MAX_FAILURES_PER_ADDRESS} (20),
+ * {@code LOGIN_LOCKOUT_MINUTES} (15), {@code SIGNUP_MAX_PER_ADDRESS} (10), {@code SIGNUP_WINDOW_MINUTES} (60),
+ * {@code JWT_TTL_HOURS} (default 24), {@code REVOCATION_POLL_MS} (1000), and
+ * {@link Exposure}'s {@code BIND_ADDRESS} (all interfaces) and {@code METRICS} (on).
  */
 public final class AuthServer implements AutoCloseable {
 
@@ -35,10 +39,12 @@ public final class AuthServer implements AutoCloseable {
 
     private final HttpServer http;
     private final Store store;
+    private final Revocations revocations;
 
-    private AuthServer(HttpServer http, Store store) {
+    private AuthServer(HttpServer http, Store store, Revocations revocations) {
         this.http = http;
         this.store = store;
+        this.revocations = revocations;
     }
 
     public static void main(String[] args) {
@@ -48,9 +54,12 @@ public final class AuthServer implements AutoCloseable {
     /** Starts a complete auth-server configured by {@code env}. */
     public static AuthServer start(Env env) {
         Config config = Config.forService(env, 8081);
-        Tokens tokens = Tokens.configured(env, config);
+        Tokens configured = Tokens.configured(env, config);
         Store store = Store.open(config);
+        Revocations revocations = null;
         try {
+            revocations = Revocations.start(env, store.database());
+            Tokens tokens = configured.checking(revocations);
             Metrics metrics = new Metrics("auth");
             Routes routes = new Routes(new Origins(config.allowedOrigins()), config.trustProxy());
             Module module = module(env, config, store, tokens);
@@ -61,8 +70,11 @@ public final class AuthServer implements AutoCloseable {
             http.createContext("/", routes); // any other path: a 404 in the contract's error shape
             http.start();
             log.info("event=started service=auth port={} store={} bcrypt_cost={}", http.getAddress().getPort(), store.kind(), module.passwords.cost());
-            return new AuthServer(http, store);
+            return new AuthServer(http, store, revocations);
         } catch (RuntimeException e) {
+            if (revocations != null) {
+                revocations.close();
+            }
             store.close();
             throw e;
         }
@@ -75,15 +87,21 @@ public final class AuthServer implements AutoCloseable {
         }
     }
 
+    /** The auth endpoints over {@code store}; {@code tokens} must check revocations ({@link Tokens#checking}). */
     public static Module module(Env env, Config config, Store store, Tokens tokens) {
         int cost = env.integer("BCRYPT_COST", 12, Passwords.MIN_COST, 31);
-        Passwords passwords = new Passwords(cost, Runtime.getRuntime().availableProcessors());
+        int concurrency = env.integer("BCRYPT_CONCURRENCY", Passwords.defaultConcurrency(), 1, 1024);
+        Passwords passwords = new Passwords(cost, concurrency, env.integer("BCRYPT_QUEUE", 8 * concurrency, 0, 100_000));
         LoginThrottle throttle = new LoginThrottle(
                 env.integer("LOGIN_MAX_FAILURES_PER_USER", 5, 1, 1000),
                 env.integer("LOGIN_MAX_FAILURES_PER_ADDRESS", 20, 1, 100_000),
                 Duration.ofMinutes(env.integer("LOGIN_LOCKOUT_MINUTES", 15, 1, 24 * 60)),
                 Clock.systemUTC());
-        AuthApi api = new AuthApi(new UserStore(store.database()), passwords, tokens, throttle, new SessionCookie(config.cookieSecure()));
+        SignupThrottle signups = new SignupThrottle(
+                env.integer("SIGNUP_MAX_PER_ADDRESS", 10, 1, 1_000_000),
+                Duration.ofMinutes(env.integer("SIGNUP_WINDOW_MINUTES", 60, 1, 7 * 24 * 60)),
+                Clock.systemUTC());
+        AuthApi api = new AuthApi(new UserStore(store.database()), passwords, tokens, throttle, signups, new SessionCookie(config.cookieSecure()));
         return new Module(api, passwords);
     }
 
@@ -96,6 +114,7 @@ public final class AuthServer implements AutoCloseable {
     public void close() {
         log.info("event=stopping service=auth");
         http.stop(5);
+        revocations.close();
         store.close();
         log.info("event=stopped service=auth");
     }

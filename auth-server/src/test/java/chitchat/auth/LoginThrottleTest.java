@@ -8,11 +8,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** Failed-login counting per username and per address, on a clock the test moves by hand. */
+/** Login attempt counting per username and per address, on a clock the test moves by hand. */
 @Timeout(10)
 class LoginThrottleTest {
 
@@ -47,7 +51,7 @@ class LoginThrottleTest {
 
     private void fail(String user, String address, int times) {
         for (int i = 0; i < times; i++) {
-            throttle.failed(user, address);
+            assertEquals(Optional.empty(), throttle.reserve(user, address), "attempt " + i + " of " + user);
         }
     }
 
@@ -86,7 +90,7 @@ class LoginThrottleTest {
     @Test
     void aSuccessfulLoginForgetsTheUsersFailures() {
         fail("alice", "10.0.0.1", 2);
-        throttle.succeeded("alice");
+        throttle.succeeded("alice", "10.0.0.1");
         fail("alice", "10.0.0.1", 2);
         assertEquals(Optional.empty(), throttle.blocked("alice", "10.0.0.1"));
         fail("alice", "10.0.0.1", 1);
@@ -96,7 +100,7 @@ class LoginThrottleTest {
     @Test
     void blocksAnAddressThatTriesManyUsernames() {
         for (String user : new String[] {"u1", "u2", "u3", "u4", "u5"}) {
-            throttle.failed(user, "10.0.0.66");
+            fail(user, "10.0.0.66", 1);
         }
         assertEquals(Optional.of(WINDOW), throttle.blocked("someone-new", "10.0.0.66"));
         assertEquals(Optional.empty(), throttle.blocked("someone-new", "10.0.0.67"));
@@ -114,5 +118,57 @@ class LoginThrottleTest {
         fail("x5", "10.0.0.2", 1);
         assertEquals(Optional.of(Duration.ofMinutes(15)), throttle.blocked("alice", "10.0.0.2"));
         assertEquals(Optional.of(Duration.ofMinutes(10)), throttle.blocked("alice", "10.0.0.9"));
+    }
+
+    @Test
+    void aReservationAtTheLimitIsRefusedAndCountsNothing() {
+        fail("alice", "10.0.0.1", 3);
+        assertEquals(Optional.of(WINDOW), throttle.reserve("alice", "10.0.0.1"));
+        assertEquals(Optional.of(WINDOW), throttle.reserve("alice", "10.0.0.1"));
+        // The refused attempts did not count against the address (limit 5: 3 used).
+        fail("bob", "10.0.0.1", 2);
+        assertEquals(Optional.of(WINDOW), throttle.blocked("carol", "10.0.0.1"));
+    }
+
+    @Test
+    void aRefundedReservationWasNoAttempt() {
+        fail("alice", "10.0.0.1", 2);
+        throttle.refund("alice", "10.0.0.1");
+        fail("alice", "10.0.0.1", 2);
+        assertTrue(throttle.blocked("alice", "10.0.0.1").isPresent());
+    }
+
+    @Test
+    void aSuccessGivesTheAddressItsAttemptBack() {
+        for (int i = 0; i < 10; i++) {
+            fail("user" + i, "10.0.0.5", 1);
+            throttle.succeeded("user" + i, "10.0.0.5");
+        }
+        assertEquals(Optional.empty(), throttle.blocked("someone", "10.0.0.5"), "successes are not failures");
+    }
+
+    @Test
+    void parallelReservationsNeverExceedTheLimit() throws InterruptedException {
+        LoginThrottle wide = new LoginThrottle(5, 1000, WINDOW, clock);
+        AtomicInteger granted = new AtomicInteger();
+        CountDownLatch go = new CountDownLatch(1);
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            threads.add(Thread.ofPlatform().start(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                if (wide.reserve("victim", "10.0.0.1").isEmpty()) {
+                    granted.incrementAndGet();
+                }
+            }));
+        }
+        go.countDown();
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertEquals(5, granted.get());
     }
 }

@@ -21,7 +21,7 @@ class PasswordsTest {
 
     @BeforeAll
     static void create() {
-        passwords = new Passwords(10, 2);
+        passwords = new Passwords(10, 2, 16);
     }
 
     @Test
@@ -41,7 +41,7 @@ class PasswordsTest {
         assertNotEquals(first, second, "every hash has its own salt");
         assertFalse(first.contains("correct horse"));
         assertTrue(passwords.matches("correct horse", second));
-        assertTrue(new Passwords(11, 1).hash("correct horse").startsWith("$2a$11$"));
+        assertTrue(new Passwords(11, 1, 8).hash("correct horse").startsWith("$2a$11$"));
     }
 
     @Test
@@ -75,12 +75,12 @@ class PasswordsTest {
 
     @Test
     void refusesACostBelowOwaspsMinimum() {
-        ConfigException error = assertThrows(ConfigException.class, () -> new Passwords(9, 1));
+        ConfigException error = assertThrows(ConfigException.class, () -> new Passwords(9, 1, 8));
         assertTrue(error.getMessage().contains("BCRYPT_COST"), error.getMessage());
-        assertThrows(ConfigException.class, () -> new Passwords(4, 1));
-        assertThrows(ConfigException.class, () -> new Passwords(0, 1));
-        assertThrows(ConfigException.class, () -> new Passwords(32, 1));
-        assertDoesNotThrow(() -> new Passwords(Passwords.MIN_COST, 1));
+        assertThrows(ConfigException.class, () -> new Passwords(4, 1, 8));
+        assertThrows(ConfigException.class, () -> new Passwords(0, 1, 8));
+        assertThrows(ConfigException.class, () -> new Passwords(32, 1, 8));
+        assertDoesNotThrow(() -> new Passwords(Passwords.MIN_COST, 1, 8));
         assertEquals(10, Passwords.MIN_COST);
     }
 

@@ -52,8 +52,8 @@ final class Api {
     }
 
     /**
-     * Signs many users up, a few at a time: the auth-server hashes at most one password per core at once, so
-     * more in flight would only queue there.
+     * Signs many users up, a few at a time: the auth-server hashes only a few passwords at once (half its
+     * cores) and queues a bounded number more, so more in flight would only be told 503 busy.
      */
     List<User> signupAll(String authUrl, List<String> usernames) throws Exception {
         Semaphore inFlight = new Semaphore(8);

@@ -10,6 +10,7 @@ import chitchat.http.Origins;
 import chitchat.http.Routes;
 import chitchat.metrics.Metrics;
 import chitchat.store.Store;
+import chitchat.token.Revocations;
 import chitchat.token.Tokens;
 import com.sun.net.httpserver.HttpServer;
 import org.slf4j.Logger;
@@ -25,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * {@code Connection} -> {@link Relay} -> {@code MessageStore}, then {@code Broker} -> {@code ConnectionRegistry}
  * -> {@code Connection} on whichever instances the receiver is connected to.
  *
- * <p>Settings (environment): the contract's shared ones, {@code WS_PORT}, the limits in {@code Limits}, and
- * {@link Exposure}'s {@code BIND_ADDRESS} (all interfaces, for HTTP and WebSocket alike) and {@code METRICS} (on).
+ * <p>Settings (environment): the contract's shared ones, {@code WS_PORT}, {@code REVOCATION_POLL_MS} (how often
+ * the shared list of ended sessions is read, default 1000), the limits in {@code Limits}, and {@link Exposure}'s
+ * {@code BIND_ADDRESS} (all interfaces, for HTTP and WebSocket alike) and {@code METRICS} (on).
  */
 public final class ChatServer implements AutoCloseable {
 
@@ -35,11 +37,13 @@ public final class ChatServer implements AutoCloseable {
     private final HttpServer http;
     private final ChatService chat;
     private final Store store;
+    private final Revocations revocations;
 
-    private ChatServer(HttpServer http, ChatService chat, Store store) {
+    private ChatServer(HttpServer http, ChatService chat, Store store, Revocations revocations) {
         this.http = http;
         this.chat = chat;
         this.store = store;
+        this.revocations = revocations;
     }
 
     public static void main(String[] args) {
@@ -48,10 +52,13 @@ public final class ChatServer implements AutoCloseable {
 
     public static ChatServer start(Env env) {
         Config config = Config.forService(env, 8082);
-        Tokens tokens = Tokens.configured(env, config);
+        Tokens configured = Tokens.configured(env, config);
         Store store = Store.open(config);
         ChatService chat = null;
+        Revocations revocations = null;
         try {
+            revocations = Revocations.start(env, store.database());
+            Tokens tokens = configured.checking(revocations); // history and handshakes refuse ended sessions
             Metrics metrics = new Metrics("chat");
             chat = ChatService.start(env, config, store, tokens, metrics.registry());
             Routes routes = new Routes(new Origins(config.allowedOrigins()), config.trustProxy());
@@ -65,10 +72,13 @@ public final class ChatServer implements AutoCloseable {
             http.createContext("/", routes); // any other path: a 404 in the contract's error shape
             http.start();
             log.info("event=started service=chat http_port={} ws_port={} store={}", http.getAddress().getPort(), chat.wsPort(), store.kind());
-            return new ChatServer(http, chat, store);
+            return new ChatServer(http, chat, store, revocations);
         } catch (RuntimeException e) {
             if (chat != null) {
                 chat.close();
+            }
+            if (revocations != null) {
+                revocations.close();
             }
             store.close();
             throw e;
@@ -88,6 +98,7 @@ public final class ChatServer implements AutoCloseable {
         log.info("event=stopping service=chat");
         chat.close();
         http.stop(1);
+        revocations.close();
         store.close();
         log.info("event=stopped service=chat");
     }

@@ -9,6 +9,7 @@ import chitchat.chat.ws.WebSocketListener;
 import chitchat.chat.ws.Connection;
 import chitchat.chat.ws.ConnectionRegistry;
 import chitchat.chat.ws.Limits;
+import chitchat.chat.ws.RevokedSessionCloser;
 import chitchat.config.Config;
 import chitchat.config.Env;
 import chitchat.config.FileDescriptors;
@@ -18,6 +19,7 @@ import chitchat.http.HttpTimeouts;
 import chitchat.http.Origins;
 import chitchat.http.Routes;
 import chitchat.store.Store;
+import chitchat.token.Revocations;
 import chitchat.token.Tokens;
 import chitchat.users.UserStore;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -34,6 +36,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link ChatServer} runs it with its own HTTP server; the all-in-one launcher runs it beside the auth
  * endpoints and the static client on one HTTP server. Either way the wiring is this, and only this.
+ *
+ * <p>The tokens it is given must check revocations ({@link Tokens#checking}): then the history API and the
+ * handshake refuse ended sessions, and a {@link RevokedSessionCloser} closes their open WebSockets.
  */
 public final class ChatService implements AutoCloseable {
 
@@ -45,19 +50,25 @@ public final class ChatService implements AutoCloseable {
     private final MessageStore messages;
     private final HistoryApi history;
     private final ScheduledExecutorService timers;
+    private final Revocations revocations;
+    private final RevokedSessionCloser closer;
 
     private ChatService(WebSocketListener sockets, ConnectionRegistry registry, Broker broker, MessageStore messages,
-                        ScheduledExecutorService timers, HistoryApi history) {
+                        ScheduledExecutorService timers, HistoryApi history, Revocations revocations, RevokedSessionCloser closer) {
         this.sockets = sockets;
         this.messages = messages;
         this.registry = registry;
         this.broker = broker;
         this.history = history;
         this.timers = timers;
+        this.revocations = revocations;
+        this.closer = closer;
     }
 
     /** Starts the WebSocket server on {@code WS_PORT} (default 8083) and connects the broker. */
     public static ChatService start(Env env, Config config, Store store, Tokens tokens, MeterRegistry meters) {
+        Revocations revocations = tokens.revocations()
+                .orElseThrow(() -> new IllegalStateException("the chat service needs tokens that check revocations"));
         int wsPort = env.integer("WS_PORT", 8083, 0, 65535);
         Limits limits = Limits.from(env);
         FileDescriptors.checkFits("WS_MAX_CONNECTIONS", limits.maxConnections(), HttpTimeouts.from(env).maxConnections());
@@ -88,8 +99,10 @@ public final class ChatService implements AutoCloseable {
         metrics.gauge("chat_connections", "open WebSocket connections", registry::connections);
         metrics.gauge("chat_connected_users", "users with a connection here", registry::users);
         metrics.gauge("chat_subscriptions", "user channels subscribed at the broker", broker::subscriptions);
+        RevokedSessionCloser closer = new RevokedSessionCloser(registry, revocations);
+        revocations.onRevoked(closer);
         log.info("event=chat_started ws_port={} broker={} limits={}", sockets.port(), broker.getClass().getSimpleName(), limits);
-        return new ChatService(sockets, registry, broker, messages, timers, history);
+        return new ChatService(sockets, registry, broker, messages, timers, history, revocations, closer);
     }
 
     public void register(Routes routes) {
@@ -115,6 +128,7 @@ public final class ChatService implements AutoCloseable {
      */
     @Override
     public void close() {
+        revocations.removeListener(closer);
         sockets.drain();
         List<Connection> connections = registry.all();
         connections.forEach(Connection::finish);

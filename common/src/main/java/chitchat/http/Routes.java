@@ -19,8 +19,10 @@ import org.slf4j.LoggerFactory;
  *   <li>An unknown path is a 404 and a known path with another method a 405, in the contract's error shape.</li>
  *   <li>A POST whose {@code Origin} is not allowed is refused with 403 before any endpoint runs (CSRF).</li>
  *   <li>CORS headers for allowed origins, and preflight answers.</li>
- *   <li>{@link ApiException} becomes its status and error; anything else is logged with context and answered
- *       with a plain 500: a client never sees a stack trace or an internal message.</li>
+ *   <li>{@link ApiException} becomes its status and error; a store that cannot be reached in time (see
+ *       {@link StoreErrors}) is a 503 {@code store_unavailable} with {@code Retry-After}, for every endpoint of
+ *       every service; anything else is logged with context and answered with a plain 500: a client never sees a
+ *       stack trace or an internal message.</li>
  *   <li>One access log line per request.</li>
  * </ul>
  * Register it on an {@link com.sun.net.httpserver.HttpServer} context that covers its paths, e.g. {@code /api/}.
@@ -106,6 +108,11 @@ public final class Routes implements HttpHandler {
         } catch (IOException e) {
             throw e;
         } catch (Exception e) {
+            if (StoreErrors.unavailable(e)) {
+                // Expected under overload or an outage, not a bug: one line without the stack, and a retryable answer.
+                log.warn("event=store_unavailable method={} path={} error=\"{}\"", method, exchange.getRequestURI().getPath(), StoreErrors.describe(e));
+                return sendError(exchange, StoreErrors.answer());
+            }
             log.error("event=http_error method={} path={} error=\"{}\"", method, exchange.getRequestURI().getPath(), e.toString(), e);
             return sendError(exchange, new ApiException(500, "internal", "Something went wrong on our side. Please try again."));
         }

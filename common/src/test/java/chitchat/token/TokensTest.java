@@ -1,6 +1,7 @@
 package chitchat.token;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -48,13 +49,25 @@ class TokensTest {
     }
 
     @Test
-    void issuesHs256WithSubIatAndExpOnly() {
+    void issuesHs256WithSubIatExpAndASessionId() {
         DecodedJWT jwt = JWT.decode(tokens.issue("bob"));
         assertEquals("HS256", jwt.getAlgorithm());
         assertEquals("bob", jwt.getSubject());
         assertNotNull(jwt.getIssuedAtAsInstant());
         assertEquals(HOUR, Duration.between(jwt.getIssuedAtAsInstant(), jwt.getExpiresAtAsInstant()));
-        assertEquals(java.util.Set.of("sub", "iat", "exp"), jwt.getClaims().keySet());
+        // jti names the session (logout revokes it); iat_ms lets "log out everywhere" cut off within a second.
+        assertEquals(java.util.Set.of("sub", "iat", "exp", "jti", "iat_ms"), jwt.getClaims().keySet());
+        assertTrue(jwt.getId().length() >= 22, "a 128-bit random id: " + jwt.getId());
+        assertNotEquals(jwt.getId(), JWT.decode(tokens.issue("bob")).getId(), "every token is its own session");
+    }
+
+    @Test
+    void aTokenFromBeforeSessionIdsStillVerifies() {
+        String old = JWT.create().withSubject("alice").withIssuedAt(Instant.now()).withExpiresAt(Instant.now().plus(HOUR))
+                .sign(com.auth0.jwt.algorithms.Algorithm.HMAC256(KEY.bytes()));
+        Tokens.Session session = tokens.verify(old).orElseThrow();
+        assertEquals("alice", session.username());
+        assertEquals("sig:" + old.split("\\.")[2], session.id(), "its signature names its session");
     }
 
     @Test

@@ -12,6 +12,7 @@ import chitchat.http.Origins;
 import chitchat.http.Routes;
 import chitchat.metrics.Metrics;
 import chitchat.store.Store;
+import chitchat.token.Revocations;
 import chitchat.token.Tokens;
 import com.sun.net.httpserver.HttpServer;
 import java.nio.file.Path;
@@ -37,11 +38,13 @@ public final class DevServer implements AutoCloseable {
     private final HttpServer http;
     private final ChatService chat;
     private final Store store;
+    private final Revocations revocations;
 
-    private DevServer(HttpServer http, ChatService chat, Store store) {
+    private DevServer(HttpServer http, ChatService chat, Store store, Revocations revocations) {
         this.http = http;
         this.chat = chat;
         this.store = store;
+        this.revocations = revocations;
     }
 
     public static void main(String[] args) {
@@ -55,12 +58,13 @@ public final class DevServer implements AutoCloseable {
         // Every setting is checked before a port is bound, so a refused start leaves nothing behind.
         Env requested = new Env(vars);
         Config checked = Config.from(requested, 8080, List.of());
-        Tokens tokens = Tokens.configured(requested, checked);
+        Tokens configured = Tokens.configured(requested, checked);
         // A developer's machine: loopback and no /metrics unless BIND_ADDRESS or METRICS say otherwise.
         Exposure exposure = Exposure.from(requested, Exposure.DEVELOPMENT);
         HttpServer http = HttpServers.create(requested, exposure, checked.httpPort());
         Store store = null;
         ChatService chat = null;
+        Revocations revocations = null;
         try {
             int httpPort = http.getAddress().getPort();
             Map<String, String> resolved = new HashMap<>(vars);
@@ -70,6 +74,8 @@ public final class DevServer implements AutoCloseable {
             Config config = Config.from(env, httpPort, Config.localOrigins(httpPort)); // origins of the real port
             Path staticDir = Path.of(env.string("STATIC_DIR", "static-client"));
             store = Store.open(config);
+            revocations = Revocations.start(env, store.database());
+            Tokens tokens = configured.checking(revocations); // one list of ended sessions for auth and chat
 
             Metrics metrics = new Metrics("dev");
             chat = ChatService.start(env, config, store, tokens, metrics.registry());
@@ -86,13 +92,16 @@ public final class DevServer implements AutoCloseable {
             log.info("event=started service=dev http_port={} ws_port={} bind_address={} metrics={} store={} static_dir={}",
                     httpPort, chat.wsPort(), exposure.bindHost(), exposure.metrics() ? "on" : "off", store.kind(),
                     staticDir.toAbsolutePath().normalize());
-            return new DevServer(http, chat, store);
+            return new DevServer(http, chat, store, revocations);
         } catch (RuntimeException e) {
             // The JDK server releases its port from its dispatcher thread: start it so that stop() really unbinds.
             http.start();
             http.stop(0);
             if (chat != null) {
                 chat.close();
+            }
+            if (revocations != null) {
+                revocations.close();
             }
             if (store != null) {
                 store.close();
@@ -113,6 +122,7 @@ public final class DevServer implements AutoCloseable {
     public void close() {
         chat.close();
         http.stop(1);
+        revocations.close();
         store.close();
         log.info("event=stopped service=dev");
     }

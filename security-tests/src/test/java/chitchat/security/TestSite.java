@@ -63,7 +63,11 @@ final class TestSite implements AutoCloseable {
         return new TestSite(DevServer.start(env), root);
     }
 
-    /** What {@link #start} passes to {@link DevServer#start}: free ports, temp directories, cost 10, a real secret. */
+    /**
+     * What {@link #start} passes to {@link DevServer#start}: free ports, temp directories, cost 10, a real secret,
+     * and a sign-up limit no test meets by accident (every request comes from 127.0.0.1; SignupAndHashingLimitsTest
+     * sets its own).
+     */
     static Map<String, String> baseEnv(Path root) {
         return Map.of(
                 "HTTP_PORT", "0",
@@ -71,6 +75,7 @@ final class TestSite implements AutoCloseable {
                 "DATA_DIR", root.resolve("data").toString(),
                 "STATIC_DIR", root.resolve("static").toString(),
                 "BCRYPT_COST", "10",
+                "SIGNUP_MAX_PER_ADDRESS", "100000",
                 "JWT_SECRET", SECRET);
     }
 

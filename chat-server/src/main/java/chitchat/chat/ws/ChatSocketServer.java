@@ -157,7 +157,7 @@ final class ChatSocketServer extends WebSocketServer {
     public void onOpen(WebSocket socket, ClientHandshake handshake) {
         try {
             Tokens.Session session = socket.getAttachment();
-            Connection connection = new Connection(socket, session.username(), limits, metrics);
+            Connection connection = new Connection(socket, session, limits, metrics);
             long untilExpiry = Math.max(0, Duration.between(Instant.now(), session.expiresAt()).toMillis());
             connection.expireAt(timers.schedule(() -> connection.close(CloseFrame.POLICY_VALIDATION, "session expired"),
                     untilExpiry, TimeUnit.MILLISECONDS));

@@ -2,6 +2,7 @@ package chitchat.chat.ws;
 
 import chitchat.chat.ChatMetrics;
 import chitchat.ratelimit.TokenBucket;
+import chitchat.token.Tokens;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Set;
@@ -44,6 +45,8 @@ public final class Connection {
 
     private final WebSocket socket;
     private final String user;
+    /** The session this connection was opened with (null in benchmarks): revoking it closes the connection. */
+    private final Tokens.Session session;
     private final Limits limits;
     private final ChatMetrics metrics;
     private final BlockingQueue<String> inbox = new ArrayBlockingQueue<>(Limits.INBOX);
@@ -60,8 +63,17 @@ public final class Connection {
     private volatile ScheduledFuture<?> expiry;
 
     Connection(WebSocket socket, String user, Limits limits, ChatMetrics metrics) {
+        this(socket, user, null, limits, metrics);
+    }
+
+    Connection(WebSocket socket, Tokens.Session session, Limits limits, ChatMetrics metrics) {
+        this(socket, session.username(), session, limits, metrics);
+    }
+
+    private Connection(WebSocket socket, String user, Tokens.Session session, Limits limits, ChatMetrics metrics) {
         this.socket = socket;
         this.user = user;
+        this.session = session;
         this.limits = limits;
         this.metrics = metrics;
         this.rate = new TokenBucket(limits.ratePerSecond(), limits.burst());
@@ -69,6 +81,10 @@ public final class Connection {
 
     public String user() {
         return user;
+    }
+
+    public Tokens.Session session() {
+        return session;
     }
 
     /**

@@ -60,13 +60,13 @@ public final class ChatServer implements AutoCloseable {
             revocations = Revocations.start(env, store.database());
             Tokens tokens = configured.checking(revocations); // history and handshakes refuse ended sessions
             Metrics metrics = new Metrics("chat");
-            chat = ChatService.start(env, config, store, tokens, metrics.registry());
+            Exposure exposure = Exposure.from(env, Exposure.SERVICE);
+            chat = ChatService.start(env, config, store, tokens, metrics.registry(), exposure.bindAddress());
             Routes routes = new Routes(new Origins(config.allowedOrigins()), config.trustProxy());
             chat.register(routes);
             Health health = new Health().check("store", store::health);
             chat.addHealth(health);
 
-            Exposure exposure = Exposure.from(env, Exposure.SERVICE);
             HttpServer http = HttpServers.create(env, exposure, config.httpPort());
             HttpServers.mount(http, routes, health, metrics, exposure);
             http.createContext("/", routes); // any other path: a 404 in the contract's error shape

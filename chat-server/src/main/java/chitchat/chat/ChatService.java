@@ -13,7 +13,6 @@ import chitchat.chat.ws.RevokedSessionCloser;
 import chitchat.config.Config;
 import chitchat.config.Env;
 import chitchat.config.FileDescriptors;
-import chitchat.http.Exposure;
 import chitchat.http.Health;
 import chitchat.http.HttpTimeouts;
 import chitchat.http.Origins;
@@ -23,6 +22,7 @@ import chitchat.token.Revocations;
 import chitchat.token.Tokens;
 import chitchat.users.UserStore;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -65,8 +65,11 @@ public final class ChatService implements AutoCloseable {
         this.closer = closer;
     }
 
-    /** Starts the WebSocket server on {@code WS_PORT} (default 8083) and connects the broker. */
-    public static ChatService start(Env env, Config config, Store store, Tokens tokens, MeterRegistry meters) {
+    /**
+     * Starts the WebSocket server on {@code WS_PORT} (default 8083) of {@code bindAddress} (where the process's HTTP
+     * server listens too) and connects the broker.
+     */
+    public static ChatService start(Env env, Config config, Store store, Tokens tokens, MeterRegistry meters, InetAddress bindAddress) {
         Revocations revocations = tokens.revocations()
                 .orElseThrow(() -> new IllegalStateException("the chat service needs tokens that check revocations"));
         int wsPort = env.integer("WS_PORT", 8083, 0, 65535);
@@ -84,8 +87,7 @@ public final class ChatService implements AutoCloseable {
         ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("ws-timers").daemon().factory());
         timers.setRemoveOnCancelPolicy(true); // a closed connection's expiry timer must not keep it in memory for a day
         Connection.Handler relay = new Relay(messages, users, broker, metrics);
-        // The WebSocket listens where the process's HTTP server does: BIND_ADDRESS (the launcher sets its own default).
-        InetSocketAddress wsAddress = new InetSocketAddress(Exposure.from(env, Exposure.SERVICE).bindAddress(), wsPort);
+        InetSocketAddress wsAddress = new InetSocketAddress(bindAddress, wsPort);
         WebSocketListener sockets;
         try {
             sockets = WebSocketListener.start(wsAddress, tokens, new Origins(config.allowedOrigins()),
@@ -111,7 +113,10 @@ public final class ChatService implements AutoCloseable {
 
     public void addHealth(Health health) {
         health.check("broker", broker::health)
-                .check("ws_listener", () -> new Health.Check(sockets.listening(), sockets.listening() ? "up" : "down"))
+                .check("ws_listener", () -> {
+                    boolean up = sockets.listening();
+                    return new Health.Check(up, up ? "up" : "down");
+                })
                 .figure("connections", registry::connections)
                 .figure("sockets", sockets::openSockets)
                 .figure("users", registry::users)

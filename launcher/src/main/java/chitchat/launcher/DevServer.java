@@ -69,7 +69,6 @@ public final class DevServer implements AutoCloseable {
             int httpPort = http.getAddress().getPort();
             Map<String, String> resolved = new HashMap<>(vars);
             resolved.put("HTTP_PORT", String.valueOf(httpPort));
-            resolved.put("BIND_ADDRESS", exposure.bindHost()); // the WebSocket server binds where HTTP does
             Env env = new Env(resolved);
             Config config = Config.from(env, httpPort, Config.localOrigins(httpPort)); // origins of the real port
             Path staticDir = Path.of(env.string("STATIC_DIR", "static-client"));
@@ -78,7 +77,7 @@ public final class DevServer implements AutoCloseable {
             Tokens tokens = configured.checking(revocations); // one list of ended sessions for auth and chat
 
             Metrics metrics = new Metrics("dev");
-            chat = ChatService.start(env, config, store, tokens, metrics.registry());
+            chat = ChatService.start(env, config, store, tokens, metrics.registry(), exposure.bindAddress());
             Routes routes = new Routes(new Origins(config.allowedOrigins()), config.trustProxy());
             AuthServer.module(env, config, store, tokens).register(routes);
             chat.register(routes);

@@ -5,6 +5,7 @@ import chitchat.chat.broker.Broker;
 import chitchat.chat.messages.Message;
 import chitchat.http.Health;
 import chitchat.json.Json;
+import chitchat.token.Tokens;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -53,12 +54,12 @@ public class FanOutBenchmark {
         ChatMetrics metrics = new ChatMetrics(new SimpleMeterRegistry());
         Limits limits = Limits.from(new chitchat.config.Env(java.util.Map.of()));
         for (int i = 0; i < 10_000; i++) {
-            registry.add(new Connection(new FakeSocket(), "user" + i, limits, metrics));
+            registry.add(new Connection(new FakeSocket(), session("user" + i), limits, metrics));
         }
         for (int i = 0; i < connectionsPerUser; i++) {
             FakeSocket socket = new FakeSocket();
             receiverSockets.add(socket);
-            registry.add(new Connection(socket, "bob", limits, metrics));
+            registry.add(new Connection(socket, session("bob"), limits, metrics));
         }
         Message message = new Message(new ObjectId(), "alice", "bob",
                 "the quick brown fox jumps over the lazy dog, message 12345", Instant.now(), "c-5f1e2d3c-12345");
@@ -72,6 +73,11 @@ public class FanOutBenchmark {
     }
 
     /** A broker that does nothing: the registry subscribes through it as connections are added. */
+    /** A session as a handshake would make it; the benchmark never verifies or revokes one. */
+    private static Tokens.Session session(String user) {
+        return new Tokens.Session(user, Instant.MAX, "bench-" + user, Instant.EPOCH);
+    }
+
     private static final class NoBroker implements Broker {
         @Override
         public void subscribe(String user) {

@@ -44,9 +44,9 @@ public final class Connection {
     }
 
     private final WebSocket socket;
-    private final String user;
-    /** The session this connection was opened with (null in benchmarks): revoking it closes the connection. */
+    /** The session this connection was opened with: its user, and revoking it closes the connection. */
     private final Tokens.Session session;
+    private final String user;
     private final Limits limits;
     private final ChatMetrics metrics;
     private final BlockingQueue<String> inbox = new ArrayBlockingQueue<>(Limits.INBOX);
@@ -62,18 +62,10 @@ public final class Connection {
     private volatile Thread worker;
     private volatile ScheduledFuture<?> expiry;
 
-    Connection(WebSocket socket, String user, Limits limits, ChatMetrics metrics) {
-        this(socket, user, null, limits, metrics);
-    }
-
     Connection(WebSocket socket, Tokens.Session session, Limits limits, ChatMetrics metrics) {
-        this(socket, session.username(), session, limits, metrics);
-    }
-
-    private Connection(WebSocket socket, String user, Tokens.Session session, Limits limits, ChatMetrics metrics) {
         this.socket = socket;
-        this.user = user;
         this.session = session;
+        this.user = session.username();
         this.limits = limits;
         this.metrics = metrics;
         this.rate = new TokenBucket(limits.ratePerSecond(), limits.burst());

@@ -30,7 +30,7 @@ public final class RevokedSessionCloser implements Runnable {
     public void run() {
         int closed = 0;
         for (Connection connection : registry.all()) {
-            if (connection.session() != null && revocations.revoked(connection.session())) {
+            if (revocations.revoked(connection.session())) {
                 connection.close(CloseFrame.POLICY_VALIDATION, "session ended");
                 closed++;
             }

@@ -7,6 +7,7 @@ import com.mongodb.MongoServerUnavailableException;
 import com.mongodb.MongoSocketException;
 import com.mongodb.MongoTimeoutException;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * Which failures of the MongoDB driver mean "the store is unreachable or overloaded right now", as opposed to a bug
@@ -24,24 +25,20 @@ final class StoreErrors {
     }
 
     static boolean unavailable(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof MongoTimeoutException || t instanceof MongoSocketException
-                    || t instanceof MongoOperationTimeoutException || t instanceof MongoServerUnavailableException
-                    || t instanceof MongoInterruptedException) {
-                return true;
-            }
-        }
-        return false;
+        return causes(error).anyMatch(t -> t instanceof MongoTimeoutException || t instanceof MongoSocketException
+                || t instanceof MongoOperationTimeoutException || t instanceof MongoServerUnavailableException
+                || t instanceof MongoInterruptedException);
     }
 
     /** The exception's class only: driver messages name hosts, which a log line may carry but need not. */
     static String describe(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t.getClass().getName().startsWith("com.mongodb.")) {
-                return t.getClass().getSimpleName();
-            }
-        }
-        return error.getClass().getSimpleName();
+        return causes(error).filter(t -> t.getClass().getName().startsWith("com.mongodb.")).findFirst().orElse(error)
+                .getClass().getSimpleName();
+    }
+
+    /** {@code error} and its causes, outermost first. */
+    private static Stream<Throwable> causes(Throwable error) {
+        return Stream.iterate(error, t -> t != null, t -> t.getCause() == t ? null : t.getCause());
     }
 
     static ApiException answer() {

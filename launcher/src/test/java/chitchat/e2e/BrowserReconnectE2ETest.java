@@ -7,11 +7,8 @@ import chitchat.launcher.DevServer;
 import chitchat.store.EmbeddedMongo;
 import chitchat.testbed.LocalRedis;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,7 +22,6 @@ import org.openqa.selenium.By;
  */
 class BrowserReconnectE2ETest {
 
-    private static final String SECRET = "e2e-secret-e2e-secret-e2e-secret-0123456789";
 
     @Test
     @Timeout(150)
@@ -35,8 +31,8 @@ class BrowserReconnectE2ETest {
         int bobWs = LocalRedis.freePort();
         try (EmbeddedMongo store = EmbeddedMongo.inMemory();
                 LocalRedis redis = LocalRedis.start();
-                DevServer aliceServer = DevServer.start(env(temp, "a", store, redis, 0, 0))) {
-            DevServer bobServer = DevServer.start(env(temp, "b", store, redis, bobHttp, bobWs));
+                DevServer aliceServer = DevServer.start(SharedInstances.env(temp, "a", "reconnect", store, redis, 0, 0))) {
+            DevServer bobServer = DevServer.start(SharedInstances.env(temp, "b", "reconnect", store, redis, bobHttp, bobWs));
             try (Browser bob = Browser.open("bob-reconnect", temp, bobHttp);
                     Browser alice = Browser.open("alice-reconnect", temp, aliceServer.httpPort())) {
                 try {
@@ -56,7 +52,7 @@ class BrowserReconnectE2ETest {
                     alice.waitUntil(d -> alice.messages().size() == 4
                             && alice.messages().stream().allMatch(m -> "sent".equals(m.getDomAttribute("data-status"))));
 
-                    bobServer = DevServer.start(env(temp, "b", store, redis, bobHttp, bobWs));
+                    bobServer = DevServer.start(SharedInstances.env(temp, "b", "reconnect", store, redis, bobHttp, bobWs));
                     bob.waitForText(bob.selector("connection-status"), "online");
                     bob.waitForMessage(4);
                     assertEquals(alice.messages().stream().map(m -> m.getDomAttribute("data-id")).toList(),
@@ -72,18 +68,4 @@ class BrowserReconnectE2ETest {
         }
     }
 
-    private static Map<String, String> env(Path temp, String name, EmbeddedMongo store, LocalRedis redis, int http, int ws)
-            throws IOException {
-        Map<String, String> env = new HashMap<>();
-        env.put("HTTP_PORT", String.valueOf(http));
-        env.put("WS_PORT", String.valueOf(ws));
-        env.put("DATA_DIR", Files.createDirectories(temp.resolve("data-" + name)).toString());
-        env.put("STATIC_DIR", Browser.staticClient().toString());
-        env.put("BCRYPT_COST", "10");
-        env.put("JWT_SECRET", SECRET);
-        env.put("MONGO_URI", store.connectionString());
-        env.put("MONGO_DB", "reconnect");
-        env.put("REDIS_URL", redis.url());
-        return env;
-    }
 }

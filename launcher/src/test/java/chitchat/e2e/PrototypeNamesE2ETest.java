@@ -9,12 +9,9 @@ import chitchat.launcher.DevServer;
 import chitchat.store.EmbeddedMongo;
 import chitchat.testbed.LocalRedis;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,7 +39,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 class PrototypeNamesE2ETest {
 
-    private static final String SECRET = "e2e-secret-e2e-secret-e2e-secret-0123456789";
     /** Senders whose names collide with Object.prototype, one that does not collide but looks like it, and a plain one. */
     private static final List<String> SENDERS = List.of("constructor", "__proto__", "tostring", "bob");
     /** Reconnecting may sit out a long back-off (up to 15 s) after the instance was down for a while. */
@@ -56,8 +52,8 @@ class PrototypeNamesE2ETest {
         int aliceWs = LocalRedis.freePort();
         try (EmbeddedMongo store = EmbeddedMongo.inMemory();
                 LocalRedis redis = LocalRedis.start();
-                DevServer senderServer = DevServer.start(env(temp, "a", store, redis, 0, 0))) {
-            DevServer aliceServer = DevServer.start(env(temp, "b", store, redis, aliceHttp, aliceWs));
+                DevServer senderServer = DevServer.start(SharedInstances.env(temp, "a", "prototype-names", store, redis, 0, 0))) {
+            DevServer aliceServer = DevServer.start(SharedInstances.env(temp, "b", "prototype-names", store, redis, aliceHttp, aliceWs));
             try (Browser alice = Browser.open("alice-prototype-names", temp, aliceHttp);
                     Browser sender = Browser.open("sender-prototype-names", temp, senderServer.httpPort())) {
                 try {
@@ -95,7 +91,7 @@ class PrototypeNamesE2ETest {
                     sendTo(sender, "alice", "from constructor while you were away", 2);
 
                     // Back on the same address: her window reconnects by itself and catches up on everything.
-                    aliceServer = DevServer.start(env(temp, "b", store, redis, aliceHttp, aliceWs));
+                    aliceServer = DevServer.start(SharedInstances.env(temp, "b", "prototype-names", store, redis, aliceHttp, aliceWs));
                     new WebDriverWait(alice.driver(), RECONNECT_WAIT).until(ExpectedConditions.textToBe(
                             alice.selector("connection-status"), "online"));
                     // The open conversation shows the new message without being reopened...
@@ -174,18 +170,4 @@ class PrototypeNamesE2ETest {
                 && "sent".equals(browser.messages().get(count - 1).getDomAttribute("data-status")));
     }
 
-    private static Map<String, String> env(Path temp, String name, EmbeddedMongo store, LocalRedis redis, int http, int ws)
-            throws IOException {
-        Map<String, String> env = new HashMap<>();
-        env.put("HTTP_PORT", String.valueOf(http));
-        env.put("WS_PORT", String.valueOf(ws));
-        env.put("DATA_DIR", Files.createDirectories(temp.resolve("data-" + name)).toString());
-        env.put("STATIC_DIR", Browser.staticClient().toString());
-        env.put("BCRYPT_COST", "10");
-        env.put("JWT_SECRET", SECRET);
-        env.put("MONGO_URI", store.connectionString());
-        env.put("MONGO_DB", "prototype-names");
-        env.put("REDIS_URL", redis.url());
-        return env;
-    }
 }

@@ -3,6 +3,7 @@ package chitchat.reliability;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import chitchat.chat.testing.RawWebSocket;
 import chitchat.token.JwtSecret;
 import chitchat.token.Tokens;
 import java.io.IOException;

@@ -3,6 +3,7 @@ package chitchat.reliability;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import chitchat.chat.testing.RawWebSocket;
 import chitchat.json.Json;
 import com.google.gson.JsonObject;
 import com.mongodb.client.model.Filters;
@@ -100,10 +101,10 @@ class FloodTest extends FaultTest {
         try {
             while (true) {
                 RawWebSocket.Frame frame = ws.readFrame();
-                if (frame.opcode() == RawWebSocket.Frame.CLOSE) {
+                if (frame.opcode() == RawWebSocket.CLOSE) {
                     return frame.closeCode();
                 }
-                if (frame.opcode() == RawWebSocket.Frame.TEXT) {
+                if (frame.opcode() == RawWebSocket.TEXT) {
                     JsonObject json = Json.parseObject(frame.text());
                     answers.add("error".equals(json.get("type").getAsString()) ? json.get("error").getAsString() : json.get("type").getAsString());
                 }

@@ -17,7 +17,7 @@
  *   <li>{@code CatchUpTest}: catching up pages through more messages than a page within the overlap.</li>
  * </ul>
  * The parts they share: {@link chitchat.reliability.Device} (a client app with its ledger: sends, acks, what it
- * shows, catch-ups), {@link chitchat.reliability.RawWebSocket} (a bare-socket client for what a library will not
+ * shows, catch-ups), {@link chitchat.chat.testing.RawWebSocket} (a bare-socket client for what a library will not
  * do), {@link chitchat.reliability.StoredMessages} (the store's side of the count), {@code Traffic},
  * {@code ChatProcess}, {@code StoreProcess} and {@code OsProcess}. After every test,
  * {@link chitchat.reliability.FaultTest} stops everything it started and checks that no token, key or password

@@ -3,6 +3,7 @@ package chitchat.security;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import chitchat.chat.testing.RawWebSocket;
 import chitchat.chat.testing.WsClient;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -47,7 +48,7 @@ class OutboundQueueBoundsTest {
 
     @Test
     void pingsGetAFewPongsNotOneEach() throws IOException {
-        try (RawWebSocket ws = RawWebSocket.open(site, victim, 0)) {
+        try (RawWebSocket ws = site.rawSocket(victim, 0)) {
             for (int i = 0; i < 1000; i++) {
                 ws.send(RawWebSocket.PING, true, true, new byte[] {(byte) i});
             }
@@ -65,7 +66,7 @@ class OutboundQueueBoundsTest {
     @Test
     void aPingFloodFromAClientThatNeverReadsRetainsNoHeap() throws Exception {
         long before = retainedHeap();
-        try (RawWebSocket ws = RawWebSocket.open(site, victim, 4096)) {
+        try (RawWebSocket ws = site.rawSocket(victim, 4096)) {
             byte[] payload = new byte[125]; // the largest ping: each used to queue a 127-byte pong
             for (int i = 0; i < 200_000; i++) {
                 ws.send(RawWebSocket.PING, true, true, payload);
@@ -83,7 +84,7 @@ class OutboundQueueBoundsTest {
         WsClient from = WsClient.connect(site.wsPort(), sender);
         try {
             for (int i = 0; i < 16; i++) {
-                stalled.add(RawWebSocket.open(site, victim, 4096));
+                stalled.add(site.rawSocket(victim, 4096));
             }
             sendPaced(from, "victim", 400); // 400 x 12 KB = 4.8 MB for each of 16 connections: 77 MB if all were kept
             long grown = retainedHeap() - before;

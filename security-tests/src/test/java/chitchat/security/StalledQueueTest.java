@@ -2,6 +2,7 @@ package chitchat.security;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import chitchat.chat.testing.RawWebSocket;
 import chitchat.chat.testing.WsClient;
 import java.io.IOException;
 import java.time.Duration;
@@ -39,7 +40,7 @@ class StalledQueueTest {
     @Test
     void aQueueThatStopsMovingIsCutEvenWhileTheClientSendsPongs() throws Exception {
         WsClient from = WsClient.connect(site.wsPort(), sender);
-        try (RawWebSocket ws = RawWebSocket.open(site, victim, 4096)) {
+        try (RawWebSocket ws = site.rawSocket(victim, 4096)) {
             OutboundQueueBoundsTest.sendPaced(from, "victim", 500); // 6 MB: below this test's byte cap, more than the socket buffers take
             long deadline = System.nanoTime() + Duration.ofSeconds(12).toNanos();
             boolean cut = false;

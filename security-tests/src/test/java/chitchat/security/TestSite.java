@@ -1,5 +1,6 @@
 package chitchat.security;
 
+import chitchat.chat.testing.RawWebSocket;
 import chitchat.chat.testing.WsClient;
 import chitchat.launcher.DevServer;
 import java.io.IOException;
@@ -12,9 +13,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -190,6 +193,17 @@ final class TestSite implements AutoCloseable {
                 .map(c -> c.substring("token=".length(), c.indexOf(';') < 0 ? c.length() : c.indexOf(';')))
                 .filter(t -> !t.isEmpty())
                 .findFirst();
+    }
+
+    /**
+     * A bare-socket WebSocket, handshaken as a browser on this site would (its session cookie and this site's
+     * Origin) plus any {@code extraHeaders} lines; {@code receiveBuffer} > 0 makes a client that does not read
+     * stall the server soon. A refused handshake is an IOException.
+     */
+    RawWebSocket rawSocket(String token, int receiveBuffer, String... extraHeaders) throws IOException {
+        List<String> headers = new ArrayList<>(List.of("Origin: " + origin(), "Cookie: token=" + token));
+        headers.addAll(List.of(extraHeaders));
+        return RawWebSocket.open(wsPort(), headers, receiveBuffer);
     }
 
     /** A WebSocket client with the given handshake headers (not yet connected). */

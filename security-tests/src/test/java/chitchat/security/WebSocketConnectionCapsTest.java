@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import chitchat.chat.testing.RawWebSocket;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -50,10 +51,10 @@ class WebSocketConnectionCapsTest {
         List<RawWebSocket> open = new ArrayList<>();
         try {
             for (int i = 0; i < 4; i++) {
-                open.add(RawWebSocket.open(site, tokens.get(0), 0, "X-Forwarded-For: 198.51.100." + i));
+                open.add(site.rawSocket(tokens.get(0), 0, "X-Forwarded-For: 198.51.100." + i));
             }
             IOException refused = assertThrows(IOException.class,
-                    () -> RawWebSocket.open(site, tokens.get(0), 0, "X-Forwarded-For: 198.51.100.9").close(),
+                    () -> site.rawSocket(tokens.get(0), 0, "X-Forwarded-For: 198.51.100.9").close(),
                     "a fifth WebSocket of one user was accepted");
             assertTrue(refused.getMessage().contains("refused"), refused.getMessage());
             open.remove(0).close();
@@ -68,11 +69,11 @@ class WebSocketConnectionCapsTest {
         List<RawWebSocket> open = new ArrayList<>();
         try {
             for (int i = 0; i < 6; i++) {
-                open.add(RawWebSocket.open(site, tokens.get(i % 3), 0, "X-Forwarded-For: 203.0.113.7"));
+                open.add(site.rawSocket(tokens.get(i % 3), 0, "X-Forwarded-For: 203.0.113.7"));
             }
-            assertThrows(IOException.class, () -> RawWebSocket.open(site, tokens.get(2), 0, "X-Forwarded-For: 203.0.113.7").close(),
+            assertThrows(IOException.class, () -> site.rawSocket(tokens.get(2), 0, "X-Forwarded-For: 203.0.113.7").close(),
                     "a seventh WebSocket from one address was accepted");
-            RawWebSocket.open(site, tokens.get(2), 0, "X-Forwarded-For: 203.0.113.8").close(); // another address is fine
+            site.rawSocket(tokens.get(2), 0, "X-Forwarded-For: 203.0.113.8").close(); // another address is fine
         } finally {
             closeAll(open);
         }
@@ -125,7 +126,7 @@ class WebSocketConnectionCapsTest {
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         while (true) {
             try {
-                return RawWebSocket.open(site, token, 0, "X-Forwarded-For: " + address);
+                return site.rawSocket(token, 0, "X-Forwarded-For: " + address);
             } catch (IOException e) {
                 if (System.nanoTime() > deadline) {
                     throw new AssertionError("no WebSocket could be opened again: " + e.getMessage(), e);

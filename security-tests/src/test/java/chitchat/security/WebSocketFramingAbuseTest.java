@@ -3,6 +3,7 @@ package chitchat.security;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import chitchat.chat.testing.RawWebSocket;
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -40,7 +41,7 @@ class WebSocketFramingAbuseTest {
 
     @Test
     void aFragmentedMessageThatNeverEndsIsClosedWith1009OnceItsTotalPassesTheLimit() throws IOException {
-        try (RawWebSocket ws = RawWebSocket.open(site, token, 0)) {
+        try (RawWebSocket ws = site.rawSocket(token, 0)) {
             byte[] fragment = filled(6000);
             ws.send(RawWebSocket.TEXT, false, true, fragment);
             ws.send(RawWebSocket.CONTINUATION, false, true, fragment);
@@ -51,7 +52,7 @@ class WebSocketFramingAbuseTest {
 
     @Test
     void fragmentsWithinTheLimitStillMakeOneMessage() throws IOException {
-        try (RawWebSocket ws = RawWebSocket.open(site, token, 0)) {
+        try (RawWebSocket ws = site.rawSocket(token, 0)) {
             byte[] frame = "{\"type\":\"chat msg\",\"receiver\":\"bob\",\"message\":\"in three parts\",\"clientMsgId\":\"frag-1\"}"
                     .getBytes(StandardCharsets.UTF_8);
             int third = frame.length / 3;
@@ -65,7 +66,7 @@ class WebSocketFramingAbuseTest {
 
     @Test
     void anUnmaskedFrameIsClosedWith1002() throws IOException {
-        try (RawWebSocket ws = RawWebSocket.open(site, token, 0)) {
+        try (RawWebSocket ws = site.rawSocket(token, 0)) {
             ws.send(RawWebSocket.TEXT, true, false,
                     "{\"type\":\"chat msg\",\"receiver\":\"bob\",\"message\":\"unmasked\",\"clientMsgId\":\"u-1\"}".getBytes(StandardCharsets.UTF_8));
             assertEquals(1002, ws.awaitClosed(WAIT), "an unmasked client frame was accepted");
@@ -76,7 +77,7 @@ class WebSocketFramingAbuseTest {
 
     @Test
     void binaryFramesCountAsStrikesAndAFloodOfThemIsClosed() throws IOException {
-        try (RawWebSocket ws = RawWebSocket.open(site, token, 0)) {
+        try (RawWebSocket ws = site.rawSocket(token, 0)) {
             for (int i = 0; i < 300; i++) {
                 ws.send(RawWebSocket.BINARY, true, true, new byte[] {1, 2, 3});
             }
@@ -86,7 +87,7 @@ class WebSocketFramingAbuseTest {
 
     @Test
     void aKeyGivenTwiceIsRefusedOnTheSocketAndOverHttp() throws IOException {
-        try (RawWebSocket ws = RawWebSocket.open(site, token, 0)) {
+        try (RawWebSocket ws = site.rawSocket(token, 0)) {
             ws.sendText("{\"type\":\"chat msg\",\"receiver\":\"bob\",\"receiver\":\"bob\",\"message\":\"twice\",\"clientMsgId\":\"d-1\"}");
             JsonObject error = nextOfType(ws, "error");
             assertEquals("bad_json", error.get("error").getAsString(), error.toString());

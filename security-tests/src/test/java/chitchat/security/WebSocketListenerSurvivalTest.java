@@ -47,6 +47,7 @@ class WebSocketListenerSurvivalTest {
     void theListenerIsReopenedAndConnectionsMadeBeforeCarryOn() throws Exception {
         String alice = site.signup("alice", "alice-password");
         WsClient before = WsClient.connect(site.wsPort(), site.signup("bob", "bob-password"));
+        long selectors = selectorThreads();
         List<FileChannel> hog = new ArrayList<>();
         try {
             failOneAccept(hog);
@@ -60,6 +61,18 @@ class WebSocketListenerSurvivalTest {
         assertEquals("after the port came back", before.next("chat msg", Duration.ofSeconds(5)).get("message").getAsString());
         after.close();
         before.close();
+        // The old server, its port gone and its last connection closed, is stopped: no threads left behind.
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (selectorThreads() > selectors && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertEquals(selectors, selectorThreads(), "WebSocket selector threads after the old server's last connection closed");
+    }
+
+    /** Java-WebSocket's selector threads alive now: one per running server. */
+    private static long selectorThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().startsWith("WebSocketSelector-")).count();
     }
 
     @Test

@@ -92,6 +92,25 @@ public final class WebSocketListener {
     }
 
     /** Closes every socket with 1001, gives clients up to {@code millis} to answer, then stops every server. */
+    /**
+     * Stops older servers once their last connection has closed: their port is gone, so they can never get another,
+     * and their selector and worker threads would otherwise live on.
+     */
+    private void retireEmpty() {
+        List<ChatSocketServer> all = List.copyOf(servers);
+        for (ChatSocketServer server : all.subList(0, all.size() - 1)) {
+            if (server.getConnections().isEmpty() && servers.remove(server)) {
+                try {
+                    server.stop(0, "retired");
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                log.info("event=ws_server_retired port={} servers={}", port, servers.size());
+            }
+        }
+    }
+
     public void stop(long millis) throws InterruptedException {
         sockets().forEach(socket -> socket.close(CloseFrame.GOING_AWAY, "server shutting down"));
         long deadline = System.currentTimeMillis() + millis;
@@ -107,6 +126,7 @@ public final class WebSocketListener {
         if (draining) {
             return;
         }
+        retireEmpty();
         ChatSocketServer newest = servers.get(servers.size() - 1);
         boolean up = newest.listening();
         if (up != listening) {

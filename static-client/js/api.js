@@ -1,6 +1,6 @@
 // api.js: everything that crosses the network, in one place.
 //
-// Two halves, both straight from the wire contract (../shared/contract.md):
+// Two halves, both straight from the wire protocol (docs/PROTOCOL.md):
 //  - `api`: the HTTP calls, thin wrappers over fetch() that return the parsed JSON or throw an ApiError carrying the
 //    server's `{"error", "message"}`, so views can show the server's own words to the person.
 //  - `ChatSocket`: one WebSocket that reconnects by itself. Its only jobs are to keep a connection open and to hand

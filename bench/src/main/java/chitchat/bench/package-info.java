@@ -22,7 +22,7 @@
  * (CPU, RSS and heap of the server processes), {@link chitchat.bench.Report} (the JSON and the table) and
  * {@link chitchat.bench.Chart} (the HTML chart). {@link chitchat.bench.Bench} runs it all.
  *
- * <p>The load tool speaks only the wire contract ({@code shared/contract.md}), with two declared shortcuts: the
+ * <p>The load tool speaks only the wire protocol ({@code docs/PROTOCOL.md}), with two declared shortcuts: the
  * history scenario writes its 100,000 messages straight into the store in the contract's document shape (the
  * WebSocket path is what the throughput scenario measures), and the connections scenario signs its own tokens
  * with the run's {@code JWT_SECRET} (10,000 bcrypt sign-ups would take minutes and measure bcrypt).

@@ -15,8 +15,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -99,6 +101,10 @@ class ChatRefusalsTest {
         assertError("invalid_message", Map.of("type", "chat msg", "receiver", "bob", "message", Map.of("$ne", 1), "clientMsgId", "e5"));
         assertError("invalid_message", Map.of("type", "chat msg", "receiver", "bob", "message", "no id"));
         assertError("unknown_type", Map.of("type", "typing", "receiver", "bob"));
+        alice.send("{\"type\":\"chat msg\",\"receiver\":\"bob\",\"message\":\"\\ud800\",\"clientMsgId\":\"e6\"}");
+        JsonObject surrogate = alice.next("error", WAIT);
+        assertEquals("invalid_message", surrogate.get("error").getAsString());
+        assertEquals("e6", surrogate.get("clientMsgId").getAsString(), "a lone surrogate's error names its clientMsgId");
         alice.send("{not json");
         assertEquals("bad_json", alice.next("error", WAIT).get("error").getAsString());
         alice.send(ByteBuffer.wrap(new byte[] {1, 2, 3}));
@@ -107,6 +113,24 @@ class ChatRefusalsTest {
 
         alice.chat("bob", "x".repeat(4096), "ok-after-errors");
         assertEquals("ok-after-errors", alice.next("ack", WAIT).get("clientMsgId").getAsString());
+    }
+
+    @Test
+    void aFrameRefusedByTheRateLimitNamesItsClientMsgId() {
+        WsClient fast = cluster.connect(0, "alice");
+        Set<String> sent = new HashSet<>();
+        for (int i = 0; i < 70; i++) { // the burst is 60: about ten are refused, well short of the 20 strikes
+            fast.chat("bob", "fast " + i, "fast-" + i);
+            sent.add("fast-" + i);
+        }
+        List<JsonObject> refused = fast.collect(Duration.ofSeconds(3), f -> "error".equals(f.get("type").getAsString()));
+        assertFalse(refused.isEmpty(), "70 frames at once were all accepted");
+        for (JsonObject error : refused) {
+            assertEquals("rate_limited", error.get("error").getAsString());
+            assertTrue(error.has("clientMsgId") && sent.contains(error.get("clientMsgId").getAsString()),
+                    "a rate_limited error without the refused frame's clientMsgId: " + error);
+        }
+        fast.close();
     }
 
     @Test
@@ -136,8 +160,8 @@ class ChatRefusalsTest {
         assertEquals(code, error.get("error").getAsString(), frame.toString());
         assertFalse(error.get("message").getAsString().isBlank());
         Object clientMsgId = frame.get("clientMsgId");
-        if (clientMsgId != null && !List.of("invalid_message").contains(code)) {
-            assertEquals(clientMsgId, error.get("clientMsgId").getAsString());
+        if (clientMsgId != null) {
+            assertEquals(clientMsgId, error.get("clientMsgId").getAsString(), "the error names the frame's clientMsgId");
         }
         assertTrue(alice.isOpen());
     }

@@ -101,7 +101,7 @@ public final class Connection {
     /** A text frame from the client. Called on a decoder thread: never blocks. */
     void received(String frame) {
         if (!accepting) {
-            send(Frames.error("shutting_down", "The server is restarting; reconnecting will resend this.", null));
+            send(Frames.error("shutting_down", "The server is restarting; reconnect and send this again.", Frames.clientMsgIdOf(frame)));
             return;
         }
         if (!rate.tryTake()) {
@@ -109,7 +109,7 @@ public final class Connection {
             if (struckOut()) {
                 return;
             }
-            send(Frames.error("rate_limited", "You are sending too fast; slow down.", null));
+            send(Frames.error("rate_limited", "You are sending too fast; slow down.", Frames.clientMsgIdOf(frame)));
             return;
         }
         if (!inbox.offer(frame)) {
@@ -252,7 +252,7 @@ public final class Connection {
                     handler.handle(this, frame);
                 } catch (Throwable t) {
                     log.error("event=frame_failed user={} error=\"{}\"", user, t.toString(), t);
-                    send(Frames.error("internal", "Something went wrong on our side; please retry.", null));
+                    send(Frames.error("internal", "Something went wrong on our side; please retry.", Frames.clientMsgIdOf(frame)));
                 }
             }
         } catch (InterruptedException e) {

@@ -82,7 +82,7 @@ public final class Frames {
             String message = Json.string(frame, "message");
             if (!wellFormed(message) || !wellFormed(clientMsgId)) {
                 // A lone surrogate cannot be stored or sent as UTF-8: it would come back as another character.
-                throw new Invalid("invalid_message", "Messages must be valid Unicode text.", null);
+                throw new Invalid("invalid_message", "Messages must be valid Unicode text.", wellFormed(clientMsgId) ? clientMsgId : null);
             }
             int chars = message.codePointCount(0, message.length());
             if (chars < 1 || chars > MAX_TEXT_CHARS || message.isBlank()) {
@@ -91,6 +91,19 @@ public final class Frames {
             return new Send(receiver, message, clientMsgId);
         } catch (Json.BadJson e) {
             throw new Invalid("invalid_message", e.getMessage() + ".", clientMsgId);
+        }
+    }
+
+    /**
+     * The {@code clientMsgId} of a frame that will not be processed (refused by the rate limit, or failed), so that
+     * its error frame can name it as the protocol promises; null when the frame has none that can be sent back.
+     */
+    public static String clientMsgIdOf(String text) {
+        try {
+            String clientMsgId = Json.optionalString(Json.parseObject(text), "clientMsgId").orElse(null);
+            return clientMsgId != null && wellFormed(clientMsgId) ? clientMsgId : null;
+        } catch (Json.BadJson e) {
+            return null;
         }
     }
 

@@ -28,7 +28,7 @@ public final class Tokens {
 
     /**
      * Who a valid token names, until when, which session it is ({@code id}: the {@code jti}, or the signature for a
-     * token without one) and when it was issued (the epoch for a token that does not say).
+     * token without one) and when it was issued ({@code iat_ms}, or {@code iat} for a token without it).
      */
     public record Session(String username, Instant expiresAt, String id, Instant issuedAt) {
     }
@@ -53,8 +53,9 @@ public final class Tokens {
 
     private Tokens(Algorithm algorithm, Duration lifetime, Clock clock, Revocations revocations) {
         this.algorithm = algorithm;
-        // The verifier accepts HS256 only and requires exp: anything else is rejected by java-jwt itself.
-        this.verifier = JWT.require(algorithm).withClaimPresence("exp").withClaimPresence("sub").build();
+        // The verifier accepts HS256 only and requires sub, iat and exp, as every token issued here has them:
+        // anything else is rejected by java-jwt itself.
+        this.verifier = JWT.require(algorithm).withClaimPresence("exp").withClaimPresence("sub").withClaimPresence("iat").build();
         this.lifetime = lifetime;
         this.clock = clock;
         this.revocations = revocations;
@@ -131,7 +132,6 @@ public final class Tokens {
         if (millis.asLong() != null) {
             return Instant.ofEpochMilli(millis.asLong());
         }
-        Instant seconds = jwt.getIssuedAtAsInstant();
-        return seconds != null ? seconds : Instant.EPOCH;
+        return jwt.getIssuedAtAsInstant(); // required by the verifier
     }
 }

@@ -145,12 +145,14 @@ class TokensTest {
     }
 
     @Test
-    void refusesATokenWithoutExpOrSub() {
+    void refusesATokenWithoutExpSubOrIat() {
         Algorithm hs256 = Algorithm.HMAC256(KEY.bytes());
         String noExp = JWT.create().withSubject("alice").withIssuedAt(Instant.now()).sign(hs256);
         String noSub = JWT.create().withIssuedAt(Instant.now()).withExpiresAt(Instant.now().plus(HOUR)).sign(hs256);
+        String noIat = JWT.create().withSubject("alice").withExpiresAt(Instant.now().plus(HOUR)).sign(hs256);
         assertEquals(Optional.empty(), tokens.verify(noExp));
         assertEquals(Optional.empty(), tokens.verify(noSub));
+        assertEquals(Optional.empty(), tokens.verify(noIat));
         // the same, hand-built, so the test does not depend on the library's builder
         String header = b64("{\"alg\":\"HS256\",\"typ\":\"JWT\"}");
         String payload = b64("{\"sub\":\"alice\",\"iat\":" + Instant.now().getEpochSecond() + "}");

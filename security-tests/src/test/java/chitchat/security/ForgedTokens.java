@@ -50,10 +50,16 @@ final class ForgedTokens {
         return JWT.create().withSubject(subject).withIssuedAt(Instant.now()).sign(Algorithm.HMAC256(secret.getBytes(StandardCharsets.UTF_8)));
     }
 
+    /** A valid signature but no {@code iat}: the contract's token always says when it was issued. */
+    static String withoutIssuedAt(String subject, String secret) {
+        return JWT.create().withSubject(subject).withExpiresAt(Instant.now().plusSeconds(3600)).sign(Algorithm.HMAC256(secret.getBytes(StandardCharsets.UTF_8)));
+    }
+
     /** Every forgery of {@code subject}, given a real token of someone else and the server's secret for the algorithm cases. */
     static List<String> all(String subject, String someonesToken, String secret) {
         return List.of(algNone(subject), withOtherSubject(someonesToken, subject), otherKey(subject),
                 otherAlgorithm(subject, secret), algorithmConfusion(someonesToken), withoutExpiry(subject, secret),
+                withoutIssuedAt(subject, secret),
                 someonesToken.substring(0, someonesToken.length() - 2) + "xx", someonesToken + ".extra", "", ".", "..");
     }
 

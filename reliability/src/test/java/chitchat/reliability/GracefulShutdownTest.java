@@ -1,6 +1,7 @@
 package chitchat.reliability;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chitchat.chat.testing.RawWebSocket;
@@ -83,9 +84,14 @@ class GracefulShutdownTest extends FaultTest {
         for (Device s : senders) {
             s.sent().values().stream().filter(m -> !s.acks().containsKey(m.clientMsgId()) && stored.contains(m))
                     .forEach(m -> storedButNotAcked.add(m.clientMsgId()));
-            // What came after the server stopped taking frames was refused, and said so.
+            // What came after the server stopped taking frames was refused, and said so, naming each message it
+            // refused: none of those was stored or acked, so the client knows exactly what to send again.
             s.otherErrors().forEach(e -> assertEquals("shutting_down", e.get("error").getAsString(), s.user() + ": " + e));
-            assertEquals(Map.of(), s.errors(), s.user());
+            s.errors().forEach((clientMsgId, code) -> {
+                assertEquals("shutting_down", code, s.user() + ": " + clientMsgId);
+                assertFalse(s.acks().containsKey(clientMsgId), "refused and acked: " + clientMsgId);
+                assertFalse(stored.contains(s.sent().get(clientMsgId)), "refused and stored: " + clientMsgId);
+            });
             assertEquals(List.of(), s.problems(), s.user());
         }
         assertEquals(List.of(), storedButNotAcked, "stored during shutdown but never acked");

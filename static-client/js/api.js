@@ -1,11 +1,11 @@
 // api.js: everything that crosses the network, in one place.
 //
-// Two halves, both straight from the wire protocol (docs/PROTOCOL.md):
-//  - `api`: the HTTP calls, thin wrappers over fetch() that return the parsed JSON or throw an ApiError carrying the
-//    server's `{"error", "message"}`, so views can show the server's own words to the person.
-//  - `ChatSocket`: one WebSocket that reconnects by itself. Its only jobs are to keep a connection open and to hand
-//    over frames; what a frame means is the business of chat.js. Keeping the socket ignorant of messages makes
-//    the reconnect logic easy to read and to test in isolation.
+// `api` is every HTTP call of the wire contract (v2: conversations, groups, history by seq), each a thin wrapper
+// over fetch() that returns the parsed JSON or throws an ApiError carrying the server's `{"error", "message"}`,
+// so views can show the server's own words to the person. The WebSocket is in socket.js.
+//
+// Conversation ids go into URL paths through encodeURIComponent: they are opaque strings from the server, and a
+// direct conversation's id contains `|`, which is not allowed raw in a path. Usernames are encoded the same way.
 //
 // Authentication is the HttpOnly `token` cookie: fetch() sends it (same origin) and so does the WebSocket handshake.
 // This code never sees the token, which is the point: a script injected into the page could not steal it either.
@@ -32,8 +32,8 @@ const FALLBACK_MESSAGES = new Map([
   [503, 'The service is busy or down right now. Please try again shortly.'],
 ]);
 
-// How far the server's clock is ahead of ours, learnt from the Date header of every response. chat.js needs the
-// server's idea of "now" to start catching up from the right moment (see chat.js, objectIdAt).
+// How far the server's clock is ahead of ours, learnt from the Date header of every response: a pending message
+// is shown with the server's idea of "now", so it does not jump when its ack brings the real time.
 let serverClockOffsetMs = 0;
 
 /** The current time by the server's clock, as far as we know it (to the second). */
@@ -83,6 +83,8 @@ function query(params) {
   return text ? `?${text}` : '';
 }
 
+const path = (id) => encodeURIComponent(id);
+
 /** The HTTP API. Every call resolves to the contract's JSON or rejects with an ApiError. */
 export const api = {
   signup: (username, password) => request('POST', '/api/auth/signup', { username, password }),
@@ -90,129 +92,21 @@ export const api = {
   logout: () => request('POST', '/api/auth/logout'),
   me: () => request('GET', '/api/auth/me'),
   users: () => request('GET', '/api/users'),
-  /** One page of a conversation, oldest first: the newest `limit` messages, older than `before` when given. */
-  conversation: (other, { before, limit } = {}) => request('GET', `/api/messages${query({ with: other, limit, before })}`),
-  /** Every conversation's messages newer than `after`, oldest first: what a reconnecting client missed. */
-  since: (after, limit) => request('GET', `/api/messages${query({ after, limit })}`),
+
+  /** `{conversations: [Summary...]}`, most recent activity first. */
+  conversations: (limit) => request('GET', `/api/conversations${query({ limit })}`),
+  conversation: (id) => request('GET', `/api/conversations/${path(id)}`),
+  /** The direct conversation with `username`, created if needed (always the same id). */
+  direct: (username) => request('POST', '/api/conversations', { kind: 'direct', with: username }),
+  createGroup: (name, members) => request('POST', '/api/conversations', { kind: 'group', name, members }),
+  rename: (id, name) => request('PATCH', `/api/conversations/${path(id)}`, { name }),
+  addMember: (id, username) => request('POST', `/api/conversations/${path(id)}/members`, { username }),
+  /** Removes someone, or, for oneself, leaves (the answer is then `{}`). */
+  removeMember: (id, username) => request('DELETE', `/api/conversations/${path(id)}/members/${path(username)}`),
+  setRole: (id, username, role) => request('PATCH', `/api/conversations/${path(id)}/members/${path(username)}`, { role }),
+
+  /** A page of history, oldest first: the newest `limit` before seq `before` (or the newest of all). */
+  messagesBefore: (id, before, limit) => request('GET', `/api/conversations/${path(id)}/messages${query({ before, limit })}`),
+  /** Everything after seq `after`, oldest first, at most `limit`: a short page means nothing newer is left. */
+  messagesAfter: (id, after, limit) => request('GET', `/api/conversations/${path(id)}/messages${query({ after, limit })}`),
 };
-
-/**
- * A WebSocket that keeps itself connected.
- *
- * When the connection drops it waits and tries again, doubling the wait each time up to a cap, and picks a random
- * point in the upper half of that wait ("equal jitter"): after a server restart, thousands of browsers then come
- * back spread over seconds instead of all in the same millisecond. A successful open resets the wait.
- *
- * Callbacks: onOpen(), onFrame(object), onClose(), and beforeReconnect() -> Promise<boolean>, asked before every
- * new attempt (chat.js uses it to check the session is still valid; false stops reconnecting for good).
- */
-export class ChatSocket {
-  static BASE_DELAY_MS = 500;
-  static MAX_DELAY_MS = 15000;
-  static CONNECT_TIMEOUT_MS = 10000;
-
-  constructor(url, { onOpen, onFrame, onClose, beforeReconnect }) {
-    this.url = url;
-    this.handlers = { onOpen, onFrame, onClose, beforeReconnect };
-    this.socket = null;
-    this.attempt = 0;
-    this.timer = null;
-    this.stopped = false;
-  }
-
-  get isOpen() {
-    return this.socket !== null && this.socket.readyState === WebSocket.OPEN;
-  }
-
-  start() {
-    this.stopped = false;
-    this.#open();
-  }
-
-  /** Sends one frame; false when the socket is not open (the caller decides what that means for the message). */
-  send(frame) {
-    if (!this.isOpen) return false;
-    this.socket.send(JSON.stringify(frame));
-    return true;
-  }
-
-  /** Skips the remaining back-off wait, e.g. when the browser says the network is back. */
-  reconnectNow() {
-    if (this.stopped || this.socket !== null) return;
-    clearTimeout(this.timer);
-    this.attempt = 0;
-    this.#retry();
-  }
-
-  stop() {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    if (this.socket) {
-      const socket = this.socket;
-      this.socket = null;
-      socket.close(1000, 'bye');
-    }
-  }
-
-  #open() {
-    let socket;
-    try {
-      socket = new WebSocket(this.url);
-    } catch {
-      this.#scheduleRetry();
-      return;
-    }
-    this.socket = socket;
-    const closed = () => {
-      clearTimeout(connectTimeout);
-      if (this.socket !== socket) return; // already handled, or stop() let go of it
-      this.socket = null;
-      this.handlers.onClose?.();
-      this.#scheduleRetry();
-    };
-    // A handshake that hangs (a half-open network), or one the browser refused without a close event (as
-    // Chromium does when the Content-Security-Policy blocks the URL), would otherwise leave us waiting forever.
-    const connectTimeout = setTimeout(() => {
-      socket.close();
-      closed();
-    }, ChatSocket.CONNECT_TIMEOUT_MS);
-
-    socket.addEventListener('open', () => {
-      clearTimeout(connectTimeout);
-      this.attempt = 0;
-      this.handlers.onOpen?.();
-    });
-    socket.addEventListener('message', (event) => {
-      let frame;
-      try {
-        frame = JSON.parse(event.data);
-      } catch {
-        return; // not JSON: nothing the contract allows the server to send, so ignore it
-      }
-      if (frame && typeof frame === 'object') this.handlers.onFrame?.(frame);
-    });
-    socket.addEventListener('close', closed);
-  }
-
-  #scheduleRetry() {
-    if (this.stopped) return;
-    const ceiling = Math.min(ChatSocket.MAX_DELAY_MS, ChatSocket.BASE_DELAY_MS * 2 ** this.attempt);
-    const delay = ceiling / 2 + Math.random() * (ceiling / 2);
-    this.attempt += 1;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.#retry(), delay);
-  }
-
-  async #retry() {
-    if (this.stopped) return;
-    let proceed = true;
-    try {
-      proceed = this.handlers.beforeReconnect ? await this.handlers.beforeReconnect() : true;
-    } catch {
-      proceed = true; // could not check: keep trying, the next attempt will ask again
-    }
-    if (this.stopped || this.socket !== null) return;
-    if (proceed) this.#open();
-    else this.stopped = true;
-  }
-}

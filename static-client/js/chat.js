@@ -1,60 +1,57 @@
 // chat.js: what the client does, as opposed to what it shows. Views call these actions; they change the store.
+// It wires the parts together: the socket (socket.js), catching up (sync.js), history pages (history.js),
+// groups (groups.js) and the outbox (outbox.js); the rules themselves are store.js's pure functions.
 //
 // A message's life on this side, in order:
-//  1. send(): it is shown at once as `pending`, with a fresh clientMsgId, and written to the WebSocket.
-//  2. The server stores it and answers `ack` with its id: the message turns `sent` and takes that id.
-//     No ack within ACK_TIMEOUT_MS, the socket closed, or an `error` frame naming it: it turns `failed`, and
-//     retry() sends it again with the same clientMsgId, which the server promises never to store twice.
-//  3. The other person's browser (and our own other tabs) get a `chat msg` frame and merge it by id.
+//  1. send(): it joins the outbox as `pending` (a clock), is saved in localStorage, and goes on the WebSocket
+//     if it is open. Offline, it simply waits: nothing to click.
+//  2. The server stores it and answers `ack` with its id and seq: the message leaves the outbox and joins the
+//     conversation as `sent`, in the same bubble (same view key). No ack in time, or the socket closed: it is
+//     sent again on the next open, with the same clientMsgId, which the server never stores twice. An `error`
+//     frame naming it fails it (Retry) unless the error is a "not now" (outbox.js, isTransient).
+//  3. The other members' browsers (and our own other tabs) get a `chat msg` frame and merge it by seq.
 //
-// Nothing is lost while the socket is down: on every (re)connect, and when the server sends `resync`, catchUp()
-// asks for everything newer than the newest id we have seen, and the store drops what it already has.
-// That starting point only moves past messages that are really in the store: a page that could not be merged
-// in full is asked for again next time rather than skipped (see receive() and catchUp()).
+// Reading: what is on screen in a visible tab is read. The client sends `{"type":"read",conversation,seq}` and
+// clears the badge; the server echoes a `receipt` to our other tabs, which clear theirs.
+//
+// Next issue (typing, presence, delivered/read ticks, notifications): their frames land in onFrame() below,
+// receipts for other members are already kept on the members (store.js, withMemberMarks), and a message's
+// data-status is where the ticks go.
 
-import { api, ChatSocket, serverNow } from './api.js';
+import { api, serverNow } from './api.js';
+import { ChatSocket } from './socket.js';
 import { webSocketUrl } from './config.js';
+import { createSync } from './sync.js';
+import { createHistory } from './history.js';
+import { createGroups } from './groups.js';
+import { afterError, frameOf, isTransient, newEntry, outboxStorage, toSend } from './outbox.js';
 import {
-  emptyConversation, fromServer, initialState, mapWith, mergeMessages, withConversation, withMessage, withServerMessages,
+  directWith, emptyConversation, fromServer, initialState, isMessage, mapWith, mapWithout, withConversation,
+  withDetails, withMemberMarks, withReadSeq, withServerMessages,
 } from './store.js';
 
-const PAGE_SIZE = 50; // messages per history page
-const CATCH_UP_PAGE = 200; // the server's maximum
-const CATCH_UP_MAX_PAGES = 20;
-const ACK_TIMEOUT_MS = 10000;
-const USERS_REFRESH_MS = 30000;
+const ACK_TIMEOUT_MS = 10000; // no ack by then on an open socket: send it again (same clientMsgId)
+const RESEND_DELAY_MS = 3000; // after a "not now" error
+const USERS_REFRESH_MS = 5000; // new sign-ups show in the directory within seconds
 const SELECTION_KEY = 'chitchat.selected';
-
-/**
- * A MongoDB ObjectId made from a time alone. Ids start with their creation time in seconds, so this is a valid
- * bound for `after=`: "everything created since then". It gives catch-up a starting point before we have seen
- * any real id, and is taken from the server's clock, not ours, so a wrong clock on this machine misses nothing.
- */
-function objectIdAt(ms) {
-  return Math.max(0, Math.floor(ms / 1000)).toString(16).padStart(8, '0') + '0'.repeat(16);
-}
-
-function isMessageFrame(frame) {
-  return ['id', 'sender', 'receiver', 'message', 'ts'].every((field) => typeof frame[field] === 'string');
-}
 
 export function createChat(store, config) {
   const wsUrl = webSocketUrl(config);
   let socket = null;
-  let newestSeen = null; // the newest message id known to be complete up to: where catch-up starts
-  // Live messages move newestSeen too, but not after one of them could not be shown: from then on only a catch-up
-  // that got everything moves it, so that message is fetched again instead of being jumped over by later ones.
-  // Counted rather than flagged, so a failure during a catch-up run is not forgiven by that same run.
-  let liveFailures = 0; // live messages this session that could not be shown
-  let liveFailuresCaughtUp = 0; // how many of those a complete catch-up has fetched again since
-  // clientMsgId -> { partner, timer, inFlight }: what this tab sent that is not acked yet (pending or failed)
-  const outbox = new Map();
-  let catchUpRunning = false;
-  let catchUpAgain = false;
+  let saved = null; // outboxStorage for the logged-in user
+  const inFlight = new Map(); // clientMsgId -> ack timer, for what is on the wire now
+  let resendTimer = null;
   let usersTimer = null;
   let noticeCount = 0;
+  const fetchingDetails = new Set(); // conversation ids whose GET /api/conversations/{id} is under way
+  const unsentReads = new Map(); // conversation id -> seq: read marks the socket could not take yet
   // Bumped when a session starts or ends, so an answer that arrives after logging out changes nothing.
   let generation = 0;
+  const session = () => generation;
+
+  const sync = createSync({ store, api, merge, session, handleFailure, onGone });
+  const history = createHistory({ store, api, merge, session, handleFailure, showNotice, onGone });
+  const groups = createGroups({ store, api, handleFailure, showNotice, open: openConversation });
 
   // ---- session --------------------------------------------------------------------------------------------------
 
@@ -85,12 +82,12 @@ export function createChat(store, config) {
 
   function startSession(username) {
     generation += 1;
-    store.set({ ...initialState(), phase: 'chat', me: username });
-    newestSeen = objectIdAt(serverNow() - 2000);
-    liveFailures = 0;
-    liveFailuresCaughtUp = 0;
+    saved = outboxStorage(window.localStorage, username);
+    // What an earlier page of this user left unsent is shown again, pending, and goes once the socket opens.
+    store.set({ ...initialState(), phase: 'chat', me: username, outbox: saved.load() });
     socket = new ChatSocket(wsUrl, { onOpen, onFrame, onClose, beforeReconnect });
     socket.start();
+    sync.catchUp(); // the list, even before (or without) a socket
     loadUsers();
     usersTimer = setInterval(() => {
       if (document.visibilityState === 'visible') loadUsers();
@@ -103,9 +100,13 @@ export function createChat(store, config) {
     generation += 1;
     socket?.stop();
     socket = null;
+    saved = null;
     clearInterval(usersTimer);
-    for (const entry of outbox.values()) clearTimeout(entry.timer);
-    outbox.clear();
+    clearTimeout(resendTimer);
+    for (const timer of inFlight.values()) clearTimeout(timer);
+    inFlight.clear();
+    unsentReads.clear();
+    fetchingDetails.clear();
     sessionStorage.removeItem(SELECTION_KEY);
     store.set({ ...initialState(), phase: 'auth', authError: reason });
   }
@@ -120,19 +121,14 @@ export function createChat(store, config) {
   }
 
   async function loadUsers() {
-    const session = generation;
+    const current = generation;
     try {
       const list = await api.users();
-      if (session !== generation) return;
-      store.set((state) => {
-        // Keep people we only know from messages (the list may be older than their first message).
-        const known = new Set(list.map((user) => user.username));
-        for (const partner of state.conversations.keys()) known.add(partner);
-        known.delete(state.me);
-        return { users: [...known].sort() };
-      });
+      if (current !== generation || !Array.isArray(list)) return;
+      const users = list.map((user) => user && user.username).filter((name) => typeof name === 'string').sort();
+      store.set((state) => (sameList(users, state.users) ? null : { users }));
     } catch (error) {
-      if (session === generation) handleFailure(error);
+      if (current === generation) handleFailure(error);
     }
   }
 
@@ -140,17 +136,18 @@ export function createChat(store, config) {
 
   function onOpen() {
     store.set({ connection: 'online' });
-    catchUp();
+    flushOutbox();
+    for (const [conversation, seq] of unsentReads) socket.send({ type: 'read', conversation, seq });
+    unsentReads.clear();
+    sync.catchUp();
     loadUsers();
   }
 
   function onClose() {
     store.set({ connection: 'reconnecting' });
-    // Whatever was in flight may or may not have been stored: say "failed"; a retry is safe (same clientMsgId),
-    // and the catch-up after reconnecting turns it `sent` by itself if the server did store it.
-    for (const [clientMsgId, entry] of outbox) {
-      if (entry.inFlight) fail(clientMsgId, 'Not sent: the connection was lost.');
-    }
+    // What was on the wire may or may not be stored; it stays pending and goes again on the next open.
+    for (const timer of inFlight.values()) clearTimeout(timer);
+    inFlight.clear();
   }
 
   /** Before each reconnect: still logged in? A refused handshake looks just like a network error otherwise. */
@@ -166,7 +163,7 @@ export function createChat(store, config) {
   function onFrame(frame) {
     switch (frame.type) {
       case 'chat msg':
-        if (isMessageFrame(frame)) receiveLive(fromServer(frame));
+        if (isMessage(frame)) receiveLive(fromServer(frame));
         break;
       case 'ack':
         acknowledged(frame);
@@ -174,271 +171,236 @@ export function createChat(store, config) {
       case 'error':
         rejected(frame);
         break;
+      case 'receipt':
+        receipt(frame);
+        break;
       case 'resync':
-        catchUp();
+        sync.catchUp();
         break;
       default:
-        break; // a newer server may send more; ignoring what we do not know keeps old tabs working
+        break; // typing, presence (next issue), or what a newer server sends: ignoring it keeps old tabs working
     }
   }
 
-  function advance(id) {
-    if (typeof id === 'string' && (newestSeen === null || id > newestSeen)) newestSeen = id;
-  }
+  // ---- receiving ------------------------------------------------------------------------------------------------
 
   /**
-   * Messages from the server, live or caught up: merge, count unread, announce the new ones from others.
-   * Returns whether every one of them is now in the store; the caller decides what that means for newestSeen.
-   *
-   * The batch is merged in one go. Should that throw (a message this code cannot handle: a bug, but one that must
-   * not cost the others), it is merged again one message at a time, so only the odd one is left out. A store
-   * update that throws changes nothing, so the second try cannot show anything twice.
+   * Server messages into the store (live, catch-up or history). Our own that were in the outbox leave it;
+   * conversations we never heard of are fetched; people we did not know refresh the directory; live messages
+   * from others are read out to screen readers. Then whatever is on screen is marked read.
    */
-  function receive(messages, { live }) {
-    if (messages.length === 0) return true;
-    const fromOthers = [];
-    const merge = (batch) => store.set((state) => {
-      const { patch, added } = withServerMessages(state, batch);
-      fromOthers.push(...added.filter((message) => message.sender !== state.me));
-      return patch;
+  function merge(rawMessages, { live }) {
+    const messages = rawMessages.filter(isMessage).map(fromServer);
+    if (messages.length === 0) return;
+    let result = null;
+    store.set((state) => {
+      result = withServerMessages(state, messages);
+      return result.patch;
     });
-    let merged = messages;
-    try {
-      merge(messages);
-    } catch {
-      merged = messages.filter((message) => {
-        try {
-          merge([message]);
-          return true;
-        } catch (error) {
-          console.error('Chit-Chat could not show message', message.id, error);
-          return false;
-        }
-      });
+    const state = store.get();
+    for (const message of messages) {
+      if (message.sender === state.me && message.clientMsgId) settled(message.clientMsgId);
     }
-    for (const message of merged) settleOwn(message.clientMsgId, message.sender);
-    if (fromOthers.length > 0) {
+    for (const id of result.unknown) fetchDetails(id);
+    if (messages.some((m) => m.sender !== state.me && !m.system && !state.users.includes(m.sender))) loadUsers();
+    const fromOthers = result.added.filter((m) => m.sender !== state.me);
+    if (live && fromOthers.length > 0) {
       const last = fromOthers[fromOthers.length - 1];
-      const text = live || fromOthers.length === 1
-        ? `New message from ${last.sender}: ${last.message}`
-        : `${fromOthers.length} new messages`;
+      const where = state.conversations.get(last.conversation);
+      const text = last.system ? last.message
+        : where && where.kind === 'group' ? `${last.sender} in ${where.name}: ${last.message}` : `New message from ${last.sender}: ${last.message}`;
       store.set({ announcement: { id: ++noticeCount, text } });
     }
-    return merged.length === messages.length;
+    markReadIfSeen();
   }
 
-  /** One `chat msg` frame. It moves the catch-up point only if it is shown and no earlier live one failed. */
+  /** One `chat msg` frame. If it leaves a hole behind it in a conversation we hold, fill the hole. */
   function receiveLive(message) {
-    if (!receive([message], { live: true })) liveFailures += 1;
-    else if (liveFailures === liveFailuresCaughtUp) advance(message.id);
+    merge([message], { live: true });
+    const conversation = store.get().conversations.get(message.conversation);
+    if (conversation && conversation.loaded && conversation.syncedSeq < message.seq) sync.catchUpConversation(conversation.id);
   }
 
-  /** Our own message came back from the server (another path than its ack): it needs no timer any more. */
-  function settleOwn(clientMsgId, sender) {
-    const entry = clientMsgId && outbox.get(clientMsgId);
-    if (entry && sender === store.get().me) {
-      clearTimeout(entry.timer);
-      outbox.delete(clientMsgId);
+  /** A conversation we did not know (a new group, or the first message of a direct one): its details. */
+  async function fetchDetails(id) {
+    if (fetchingDetails.has(id)) return;
+    fetchingDetails.add(id);
+    const current = generation;
+    try {
+      const details = await api.conversation(id);
+      if (current !== generation) return;
+      store.set((state) => withConversation(state, id, (c) => withDetails(c, details, state.me)));
+      markReadIfSeen();
+    } catch (error) {
+      if (current === generation && !handleFailure(error) && error.status === 404) onGone(id);
+    } finally {
+      fetchingDetails.delete(id);
     }
   }
 
-  function acknowledged(frame) {
-    // An ack does not move the catch-up point: our own message being stored says nothing about messages from
-    // others that a broken live path may have missed before it.
-    const entry = outbox.get(frame.clientMsgId);
-    if (!entry) return;
-    clearTimeout(entry.timer);
-    outbox.delete(frame.clientMsgId);
+  /** The server says a conversation does not exist for us (removed from a group): show it ended, or drop it. */
+  function onGone(id) {
+    store.set((state) => (state.selected === id
+      ? withConversation(state, id, { ended: true, loading: false, loaded: true, hasMore: false })
+      : { conversations: mapWithout(state.conversations, id) }));
+  }
+
+  function receipt(frame) {
+    if (typeof frame.conversation !== 'string' || typeof frame.user !== 'string') return;
     store.set((state) => {
-      const conversation = state.conversations.get(entry.partner);
-      // The same message may already be here under its id (a catch-up raced the ack): keep one copy.
-      if (conversation && conversation.messages.some((m) => m.id === frame.id && m.key !== frame.clientMsgId)) {
-        const messages = conversation.messages.filter((m) => m.key !== frame.clientMsgId);
-        return withConversation(state, entry.partner, { messages });
-      }
-      const changes = { id: frame.id, status: 'sent', error: null };
-      if (typeof frame.ts === 'string') changes.ts = frame.ts; // the server's time replaces our guess
-      return withMessage(state, entry.partner, frame.clientMsgId, changes);
+      if (!state.conversations.has(frame.conversation)) return null;
+      return withConversation(state, frame.conversation, (c) => (frame.user === state.me
+        ? withReadSeq(c, frame.readSeq) // another tab of ours read it: our badge goes too
+        : withMemberMarks(c, frame.user, frame.readSeq, frame.deliveredSeq)));
     });
   }
 
-  function rejected(frame) {
-    const text = typeof frame.message === 'string' && frame.message ? frame.message : 'The server refused a message.';
-    if (frame.clientMsgId && outbox.has(frame.clientMsgId)) fail(frame.clientMsgId, text);
-    showNotice(text);
-  }
+  // ---- reading --------------------------------------------------------------------------------------------------
 
   /**
-   * Fetches what we missed. One run at a time; a request during a run (a `resync` while catching up) runs again
-   * after it. The server answers with a few seconds of overlap, and the merge drops ids we already have.
-   *
-   * newestSeen moves past a page only once the whole page is in the store. If some of it could not be merged,
-   * the run stops where it is: the next catch-up (next reconnect or resync) asks for that page again, and what
-   * did show is not shown twice.
+   * What the person sees is read: the open conversation, in a visible tab. Sets readSeq (the badge goes) and
+   * tells the server, which tells our other tabs. Called after anything that may have changed what is seen.
    */
-  async function catchUp() {
-    if (catchUpRunning) {
-      catchUpAgain = true;
-      return;
-    }
-    catchUpRunning = true;
-    const session = generation;
-    const liveFailuresBefore = liveFailures;
-    try {
-      let reachedEnd = false;
-      do {
-        catchUpAgain = false;
-        reachedEnd = false;
-        for (let page = 0; page < CATCH_UP_MAX_PAGES; page++) {
-          const before = newestSeen;
-          const { msgs } = await api.since(newestSeen, CATCH_UP_PAGE);
-          if (session !== generation) return;
-          const messages = msgs.filter(isMessageFrame).map(fromServer);
-          if (!receive(messages, { live: false })) {
-            showNotice('Some messages could not be shown. Chit-Chat will fetch them again when it reconnects.');
-            return;
-          }
-          for (const message of messages) advance(message.id);
-          // A short page is the end; a full page that did not move us forward (more than a page of messages
-          // inside the overlap window) cannot be paged past, so stop rather than loop.
-          if (msgs.length < CATCH_UP_PAGE) reachedEnd = true;
-          if (reachedEnd || newestSeen === before) break;
-        }
-      } while (catchUpAgain);
-      // Everything the server had is in the store now, including any live message that failed before this run.
-      if (reachedEnd) liveFailuresCaughtUp = liveFailuresBefore;
-    } catch (error) {
-      if (session === generation && !handleFailure(error) && (error.status === 429 || error.status === 503)) {
-        // The server is limiting history requests (many tabs reconnecting at once) or is busy: try again when it
-        // says, rather than wait for the next reconnect with messages missing.
-        const seconds = Math.min(30, Math.max(1, error.retryAfterSeconds || 2));
-        setTimeout(() => { if (session === generation) catchUp(); }, seconds * 1000);
-      }
-      // otherwise: the next reconnect or resync tries again
-    } finally {
-      catchUpRunning = false;
-    }
+  function markReadIfSeen() {
+    const state = store.get();
+    if (state.phase !== 'chat' || !state.selected || document.visibilityState !== 'visible') return;
+    const conversation = state.conversations.get(state.selected);
+    if (!conversation || conversation.ended || conversation.lastSeq <= conversation.readSeq) return;
+    const seq = conversation.lastSeq;
+    store.set((s) => withConversation(s, conversation.id, (c) => withReadSeq(c, seq)));
+    const frame = { type: 'read', conversation: conversation.id, seq };
+    if (!socket || !socket.send(frame)) unsentReads.set(conversation.id, seq);
   }
 
   // ---- conversations --------------------------------------------------------------------------------------------
 
-  function openConversation(partner) {
-    store.set((state) => ({
-      selected: partner,
-      unread: mapWith(state.unread, partner, 0),
-      ...(state.users.includes(partner) ? {} : { users: [...state.users, partner].sort() }),
-    }));
-    sessionStorage.setItem(SELECTION_KEY, partner);
-    const conversation = store.get().conversations.get(partner);
-    if (!conversation || (!conversation.loaded && !conversation.loading)) loadHistory(partner);
+  function openConversation(id) {
+    store.set({ selected: id, panel: null });
+    sessionStorage.setItem(SELECTION_KEY, id);
+    const conversation = store.get().conversations.get(id);
+    if (!conversation || !conversation.known) fetchDetails(id);
+    if (!conversation || (!conversation.loaded && !conversation.loading)) history.loadNewest(id);
+    markReadIfSeen();
+  }
+
+  /** A person from the directory: the direct conversation with them, asked of the server the first time. */
+  async function openDirect(username) {
+    const known = directWith(store.get().conversations, username);
+    if (known) {
+      openConversation(known.id);
+      return;
+    }
+    const current = generation;
+    try {
+      const details = await api.direct(username);
+      if (current !== generation) return;
+      store.set((state) => withConversation(state, details.id,
+        (c) => withDetails(c.known ? c : { ...emptyConversation(details.id) }, details, state.me)));
+      openConversation(details.id);
+    } catch (error) {
+      if (current === generation && !handleFailure(error)) showNotice(error.message);
+    }
   }
 
   function closeConversation() {
-    store.set({ selected: null });
+    store.set({ selected: null, panel: null });
     sessionStorage.removeItem(SELECTION_KEY);
   }
 
-  /** The newest page of a conversation, the first time it is opened. */
-  async function loadHistory(partner) {
-    store.set((state) => withConversation(state, partner, { loading: true, error: null }));
-    const session = generation;
-    try {
-      const page = await api.conversation(partner, { limit: PAGE_SIZE });
-      if (session !== generation) return;
-      mergePage(partner, page.msgs, {
-        loaded: true, loading: false, hasMore: page.msgs.length === PAGE_SIZE, oldestPageId: page.msgs[0]?.id ?? null,
-      });
-    } catch (error) {
-      if (session === generation && !handleFailure(error)) {
-        store.set((state) => withConversation(state, partner, { loading: false, error: error.message }));
-      }
-    }
-  }
-
-  /** The page before the oldest message shown, when the person scrolls to the top. */
-  async function loadOlder(partner) {
-    const conversation = store.get().conversations.get(partner);
-    if (!conversation || !conversation.loaded || !conversation.hasMore || conversation.loadingOlder) return;
-    if (!conversation.oldestPageId) return;
-    store.set((state) => withConversation(state, partner, { loadingOlder: true }));
-    const session = generation;
-    try {
-      const page = await api.conversation(partner, { before: conversation.oldestPageId, limit: PAGE_SIZE });
-      if (session !== generation) return;
-      mergePage(partner, page.msgs, {
-        loadingOlder: false,
-        hasMore: page.msgs.length === PAGE_SIZE,
-        oldestPageId: page.msgs[0]?.id ?? conversation.oldestPageId,
-      });
-    } catch (error) {
-      if (session === generation && !handleFailure(error)) {
-        store.set((state) => withConversation(state, partner, { loadingOlder: false }));
-        showNotice(error.message);
-      }
-    }
-  }
-
-  function mergePage(partner, msgs, changes) {
-    store.set((state) => {
-      const { patch } = withServerMessages(state, msgs.filter(isMessageFrame).map(fromServer), { countUnread: false });
-      const conversation = patch.conversations.get(partner) || emptyConversation();
-      return { ...patch, conversations: mapWith(patch.conversations, partner, { ...conversation, ...changes }) };
-    });
+  /** Which panel covers part of the screen: 'new-group', 'members', 'add-member', or null. */
+  function showPanel(panel) {
+    store.set({ panel });
   }
 
   // ---- sending --------------------------------------------------------------------------------------------------
 
-  /** Shows the message at once, then hands it to the socket. */
-  function send(partner, text) {
-    const clientMsgId = crypto.randomUUID();
-    const me = store.get().me;
-    const message = {
-      key: clientMsgId,
-      id: null,
-      sender: me,
-      receiver: partner,
+  /** Shows the message at once (pending), keeps it until acked, and sends it if the socket is open. */
+  function send(conversationId, text) {
+    const entry = newEntry({
+      clientMsgId: crypto.randomUUID(),
+      conversation: conversationId,
       message: text,
       ts: new Date(serverNow()).toISOString(),
-      clientMsgId,
-      status: 'pending',
-      error: null,
-    };
-    store.set((state) => {
-      const { conversation } = mergeMessages(state.conversations.get(partner) || emptyConversation(), [message]);
-      return { conversations: mapWith(state.conversations, partner, conversation) };
     });
-    outbox.set(clientMsgId, { partner, timer: null, inFlight: false });
-    transmit(clientMsgId);
+    keep(entry);
+    transmit(entry);
   }
 
-  /** Sends a failed message again, with the same clientMsgId. */
+  /** A failed message, again (same clientMsgId). */
   function retry(clientMsgId) {
-    if (outbox.has(clientMsgId)) transmit(clientMsgId);
+    const entry = store.get().outbox.get(clientMsgId);
+    if (!entry) return;
+    const again = { ...entry, status: 'pending', error: null };
+    keep(again);
+    transmit(again);
   }
 
-  function transmit(clientMsgId) {
-    const entry = outbox.get(clientMsgId);
-    const conversation = store.get().conversations.get(entry.partner);
-    const message = conversation && conversation.messages.find((m) => m.key === clientMsgId);
-    if (!message) return;
-    clearTimeout(entry.timer);
-    store.set((state) => withMessage(state, entry.partner, clientMsgId, { status: 'pending', error: null }));
-    const frame = { type: 'chat msg', receiver: message.receiver, message: message.message, clientMsgId };
-    if (!socket || !socket.send(frame)) {
-      fail(clientMsgId, 'Not sent: you are offline.');
+  /** A failed message the person gives up on. */
+  function discard(clientMsgId) {
+    settled(clientMsgId);
+  }
+
+  function keep(entry) {
+    store.set((state) => ({ outbox: mapWith(state.outbox, entry.clientMsgId, entry) }));
+    saved?.put(entry);
+  }
+
+  /** The message is stored (acked, or seen coming back): forget it everywhere. */
+  function settled(clientMsgId) {
+    clearTimeout(inFlight.get(clientMsgId));
+    inFlight.delete(clientMsgId);
+    store.set((state) => (state.outbox.has(clientMsgId) ? { outbox: mapWithout(state.outbox, clientMsgId) } : null));
+    saved?.remove(clientMsgId);
+  }
+
+  function transmit(entry) {
+    if (inFlight.has(entry.clientMsgId) || !socket || !socket.send(frameOf(entry))) return; // waits for onOpen
+    inFlight.set(entry.clientMsgId, setTimeout(() => {
+      // No answer on a socket that looks open (a half-dead connection, a lost frame): send it again.
+      inFlight.delete(entry.clientMsgId);
+      scheduleResend(0);
+    }, ACK_TIMEOUT_MS));
+  }
+
+  /** Every pending message, oldest first, that is not on the wire already. */
+  function flushOutbox() {
+    for (const entry of toSend(store.get().outbox)) transmit(entry);
+  }
+
+  function scheduleResend(delay) {
+    clearTimeout(resendTimer);
+    resendTimer = setTimeout(flushOutbox, delay);
+  }
+
+  function acknowledged(frame) {
+    const entry = store.get().outbox.get(frame.clientMsgId);
+    if (!entry) return;
+    const stored = {
+      id: frame.id, conversation: frame.conversation || entry.conversation, seq: frame.seq, sender: store.get().me,
+      message: entry.message, ts: typeof frame.ts === 'string' ? frame.ts : entry.ts, clientMsgId: entry.clientMsgId,
+    };
+    if (isMessage(stored)) merge([stored], { live: false }); // leaves the outbox on the way (settled)
+    else settled(entry.clientMsgId);
+  }
+
+  function rejected(frame) {
+    const text = typeof frame.message === 'string' && frame.message ? frame.message : 'The server refused a message.';
+    const entry = typeof frame.clientMsgId === 'string' ? store.get().outbox.get(frame.clientMsgId) : undefined;
+    if (!entry) {
+      showNotice(text);
       return;
     }
-    entry.inFlight = true;
-    entry.timer = setTimeout(() => fail(clientMsgId, 'Not sent: the server did not answer.'), ACK_TIMEOUT_MS);
-  }
-
-  function fail(clientMsgId, reason) {
-    const entry = outbox.get(clientMsgId);
-    if (!entry) return;
-    clearTimeout(entry.timer);
-    entry.timer = null;
-    entry.inFlight = false;
-    store.set((state) => withMessage(state, entry.partner, clientMsgId, { status: 'failed', error: reason }));
+    clearTimeout(inFlight.get(entry.clientMsgId));
+    inFlight.delete(entry.clientMsgId);
+    const next = afterError(entry, frame.error, text);
+    keep(next);
+    if (isTransient(frame.error)) {
+      // shutting_down: the socket closes soon and the next open sends it; rate_limited, store_unavailable:
+      // a little later on this socket.
+      scheduleResend(RESEND_DELAY_MS);
+    } else {
+      showNotice(text);
+    }
   }
 
   // ---- notices --------------------------------------------------------------------------------------------------
@@ -451,13 +413,22 @@ export function createChat(store, config) {
     store.set({ notice: null });
   }
 
-  /** The browser says the network is back, or the tab became visible: do not sit out the back-off. */
+  /** The browser says the network is back, or the tab became visible: do not sit out the back-off; read. */
   function wake() {
     socket?.reconnectNow();
+    markReadIfSeen();
   }
 
   return {
-    restoreSession, authenticate, logout, openConversation, closeConversation, loadOlder, loadHistory,
-    send, retry, dismissNotice, wake,
+    restoreSession, authenticate, logout,
+    openConversation, openDirect, closeConversation, showPanel,
+    loadOlder: history.loadOlder, loadHistory: history.loadNewest,
+    send, retry, discard, dismissNotice, wake,
+    createGroup: groups.create, addMember: groups.addMember, removeMember: groups.removeMember,
+    setRole: groups.setRole, leave: groups.leave,
   };
+}
+
+function sameList(a, b) {
+  return a.length === b.length && a.every((value, index) => value === b[index]);
 }

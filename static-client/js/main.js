@@ -1,6 +1,7 @@
 // main.js: the entry point. Loads the configuration, creates the store and the chat logic, mounts every view,
-// and asks the server whether we are still logged in. Reading order for a newcomer: store.js (the state),
-// chat.js (what happens), api.js (the wire), then views/ (what is shown).
+// and asks the server whether we are still logged in. Reading order for a newcomer: store.js (the state and its
+// rules), chat.js (what happens), then the parts it wires: outbox.js, sync.js, history.js, groups.js, api.js and
+// socket.js (the wire), and views/ (what is shown).
 //
 // Views never talk to each other: each one renders from the store and calls actions on `chat`. That one-way
 // flow (action -> store -> views) is what keeps a real-time UI predictable when messages arrive at any moment.
@@ -9,7 +10,11 @@ import { loadConfig } from './config.js';
 import { createStore, initialState } from './store.js';
 import { createChat } from './chat.js';
 import { mountAuth } from './views/auth.js';
+import { mountSidebar } from './views/sidebar.js';
+import { mountConversationList } from './views/conversationList.js';
 import { mountUserList } from './views/userList.js';
+import { mountGroupForm } from './views/groupForm.js';
+import { mountMembers } from './views/members.js';
 import { mountConversation } from './views/conversation.js';
 import { mountComposer } from './views/composer.js';
 import { mountStatus } from './views/status.js';
@@ -19,7 +24,11 @@ const store = createStore(initialState());
 const chat = createChat(store, config);
 
 mountAuth(store, chat);
+mountSidebar(store, chat);
+mountConversationList(store, chat);
 mountUserList(store, chat);
+mountGroupForm(store, chat);
+mountMembers(store, chat);
 mountConversation(store, chat);
 mountComposer(store, chat);
 mountStatus(store, chat);
@@ -39,8 +48,10 @@ store.subscribe((state, prev) => {
   if (state.phase === 'chat' && !state.selected) document.getElementById('filter').focus();
 });
 
-// Back online, or back to this tab: reconnect now instead of waiting out the back-off.
+// Back online, or back to this tab: reconnect now instead of waiting out the back-off, and mark as read what
+// the open conversation shows now that someone can see it.
 window.addEventListener('online', () => chat.wake());
+window.addEventListener('focus', () => chat.wake());
 document.addEventListener('visibilitychange', () => {
   if (document.visibilityState === 'visible') chat.wake();
 });

@@ -1,18 +1,22 @@
-// store.js: the client's whole state in one object, and the only functions that change it.
+// store.js: the client's whole state in one object, and the pure functions that change it.
 //
-// This is the role Zustand plays in the original Next.js client, in a few dozen lines: `createStore` holds a
-// state object, `set` replaces parts of it, and views `subscribe` to re-render. State is never mutated in place;
-// every change makes new objects for what changed, so a view can tell cheaply whether its slice changed
-// (`next.users !== prev.users`) and skip the work when it did not.
+// `createStore` holds a state object, `set` replaces parts of it, and views `subscribe` to re-render. State is
+// never mutated in place; every change makes new objects for what changed, so a view can tell cheaply whether
+// its slice changed (`next.conversations !== prev.conversations`) and skip the work when it did not.
+// Notifications are batched: several `set` calls in one task (a catch-up page of fifty messages) cause one render,
+// on the next microtask, with the state before the first change as `prev`.
 //
-// Notifications are batched: several `set` calls in one task (say, twenty messages of a catch-up) cause one
-// render, on the next microtask, with the state before the first change as `prev`.
+// Everything below createStore is pure (no network, no DOM, no clock), so it runs under Node as it is:
+// `node --test static-client/test/` checks it. That is where the rules of contract v2 live on this side:
+//  - a conversation is keyed by its server id, which we never parse (a direct one's id happens to contain the two
+//    names, but a group's does not, and the contract calls ids opaque);
+//  - messages are ordered and deduplicated by `seq`; our own message coming back (ack, another tab, catch-up) is
+//    matched by its `clientMsgId` and shown once;
+//  - unread is `lastSeq - readSeq`, never negative, never counted by hand: counting by hand drifts as soon as a
+//    message arrives twice or a receipt from another tab moves readSeq;
+//  - `syncedSeq` is how far a loaded conversation is known to be complete, which is where catching up starts.
 //
-// The second half is the state's shape and its pure transitions (no network, no DOM), mainly merging messages:
-// the same message can arrive several times (our own optimistic copy, its ack, a live frame from another tab, a
-// catch-up after a reconnect) and must be shown exactly once.
-//
-// Anything keyed by a name or an id that comes from people or from the server (usernames, message ids,
+// Anything keyed by a name or an id that comes from people or from the server (usernames, conversation ids,
 // clientMsgIds) is a Map, never a plain object. A plain object inherits from Object.prototype, so `unread[name]`
 // for a person called `constructor` is the Object function, and for `__proto__` it is Object.prototype itself:
 // both are valid usernames (3-32 of a-z 0-9 _ . -). A Map holds only what was put in it. Maps in the state are
@@ -35,8 +39,7 @@ export function createStore(initialState) {
     get: () => state,
     /**
      * Merges a patch (or what `update(state)` returns) into the state; null or undefined changes nothing.
-     * An `update` that throws changes nothing either (the error reaches the caller): chat.js relies on that to
-     * retry a batch of messages one by one.
+     * An `update` that throws changes nothing either (the error reaches the caller).
      */
     set(update) {
       const patch = typeof update === 'function' ? update(state) : update;
@@ -58,12 +61,14 @@ export function createStore(initialState) {
 /**
  * The state. `phase` says which page shows: 'loading' (asking the server who we are), 'auth' or 'chat'.
  *
- * conversations: Map otherUsername -> Conversation, created when first needed.
- * unread:        Map otherUsername -> number of messages received while that conversation was not open.
- * connection:    'online' or 'reconnecting' (the contract's two words, shown as they are).
- * notice:        a transient message for the person ({ id, text }), e.g. an error frame from the server.
- * announcement:  the latest text for screen readers ({ id, text }), e.g. "New message from bob: hi".
- * authError:     why the log-in page is showing, when it is not the person's choice (session expired, no server).
+ * users:         everyone else's username, sorted (the people directory).
+ * conversations: Map conversation id -> Conversation (see emptyConversation).
+ * listLoaded:    the first `GET /api/conversations` has answered (before that, "no conversations" is not true yet).
+ * selected:      the open conversation's id, or null.
+ * outbox:        Map clientMsgId -> OutboxEntry: what we sent that the server has not acked (see outbox.js).
+ * panel:         what covers part of the screen: null, 'new-group', 'members' or 'add-member'.
+ * connection:    'online' or 'reconnecting' (the contract's two words).
+ * notice / announcement: { id, text } for the toast and for screen readers; authError: why the log-in page shows.
  */
 export function initialState() {
   return {
@@ -71,9 +76,11 @@ export function initialState() {
     me: null,
     users: [],
     filter: '',
-    selected: null,
     conversations: new Map(),
-    unread: new Map(),
+    listLoaded: false,
+    selected: null,
+    outbox: new Map(),
+    panel: null,
     connection: 'reconnecting',
     notice: null,
     announcement: null,
@@ -82,115 +89,223 @@ export function initialState() {
 }
 
 /**
- * A conversation as the client knows it. `loaded` turns true once its newest page of history arrived (before
- * that it may already hold messages that arrived live); `hasMore` says whether older pages remain on the server;
- * `oldestPageId` is the oldest id of the history pages, where the next older page starts. (Not simply the oldest
- * message held: a catch-up may have brought a few older ones, and paging from those would skip what lies between.)
+ * A conversation as the client knows it: the server's Summary/Conversation fields, plus what this client holds.
+ *
+ * known:       its details came from the server (a `chat msg` for a conversation not yet in the list makes a
+ *              stand-in with known=false until `GET /api/conversations/{id}` answers).
+ * members:     [{username, role}]; role is null while only a Summary (names only) is known.
+ * ended:       we were removed or left: it stays on screen, read-only, until the next full list drops it.
+ * marksSeq:    the seq of the newest change to name/members/ended applied (a system message or a server answer),
+ *              so an older system message met later (history, catch-up) cannot undo a newer state.
+ * messages:    server messages, sorted by seq, each seq once.
+ * loaded:      its newest page of history arrived; hasMore: older pages remain; oldestSeq: where they start.
+ * syncedSeq:   every message up to this seq is held (from the first page on); catching up asks for `after=` it.
  */
-export function emptyConversation() {
-  return { messages: [], loaded: false, loading: false, hasMore: true, loadingOlder: false, oldestPageId: null, error: null };
+export function emptyConversation(id) {
+  return {
+    id, kind: 'direct', name: '', members: [], createdBy: null,
+    lastSeq: 0, readSeq: 0, lastMessage: null, updatedAt: '',
+    known: false, ended: false, marksSeq: 0,
+    messages: [], loaded: false, loading: false, hasMore: true, loadingOlder: false, oldestSeq: null,
+    syncedSeq: 0, error: null,
+  };
+}
+
+/** The contract's rule: what the conversation has beyond what I have read, never negative. */
+export function unreadOf(conversation) {
+  return Math.max(0, conversation.lastSeq - conversation.readSeq);
 }
 
 /**
- * A message on screen: the contract's fields plus
- *  key:    a stable identity for the view (our clientMsgId for what we sent from this tab, else the server id),
- *  status: 'pending' (sent, not acked yet), 'sent' (stored by the server) or 'failed' (can be retried),
- *  error:  why it failed, in words.
+ * A message from the server (a frame, a history page, a Summary's lastMessage) as the views use it.
+ * `key` is its identity on screen: our own messages keep the key they had in the outbox (`c:` + sender +
+ * clientMsgId), so the bubble that showed a clock is the one that turns sent; everything else is keyed by seq.
  */
 export function fromServer(frame) {
+  const clientMsgId = typeof frame.clientMsgId === 'string' && frame.clientMsgId ? frame.clientMsgId : null;
   return {
-    key: frame.id,
+    key: clientMsgId ? ownKey(frame.sender, clientMsgId) : `s:${frame.seq}`,
     id: frame.id,
+    conversation: frame.conversation,
+    seq: frame.seq,
     sender: frame.sender,
-    receiver: frame.receiver,
+    receiver: typeof frame.receiver === 'string' ? frame.receiver : null,
     message: frame.message,
     ts: frame.ts,
-    clientMsgId: frame.clientMsgId || null,
+    clientMsgId,
+    system: frame.system && typeof frame.system === 'object' ? frame.system : null,
     status: 'sent',
     error: null,
   };
 }
 
-/** The other person of a message, seen from `me`: our own messages (from any of our tabs) belong with the receiver. */
-export function partnerOf(message, me) {
-  return message.sender === me ? message.receiver : message.sender;
+/** The view key of a message we sent: the same before (outbox) and after (server) it is stored. */
+export function ownKey(sender, clientMsgId) {
+  return `c:${sender}\n${clientMsgId}`;
 }
 
-/**
- * Display order: by time, then by id. Ids are MongoDB ObjectIds (24 hex digits starting with the creation time), so
- * string order is creation order within a second. A message without an id yet (pending) goes after those with the
- * same timestamp. Timestamps are ISO-8601 UTC with milliseconds on both sides, so they too compare as strings.
- */
-export function compareMessages(a, b) {
-  if (a.ts !== b.ts) return a.ts < b.ts ? -1 : 1;
-  const ai = a.id || '~';
-  const bi = b.id || '~';
-  return ai < bi ? -1 : ai > bi ? 1 : 0;
+/** Whether a frame or a page entry has what a message needs; anything else is dropped, not half-shown. */
+export function isMessage(frame) {
+  return frame !== null && typeof frame === 'object'
+    && typeof frame.conversation === 'string' && Number.isInteger(frame.seq) && frame.seq > 0
+    && ['id', 'sender', 'message', 'ts'].every((field) => typeof frame[field] === 'string');
 }
 
-/**
- * Merges messages into a conversation, dropping the ones it already has. Returns the new conversation and the
- * messages that were really new (for unread counts and announcements).
- *
- * Matching, in order: the same server `id` is the same message; otherwise the same sender and `clientMsgId` is our
- * own optimistic copy coming back (from the server's catch-up, or from the ack racing a live frame), which then
- * takes the server's id and time and counts as sent.
- */
-export function mergeMessages(conversation, incoming) {
-  const byId = new Map();
-  const byClientId = new Map();
-  conversation.messages.forEach((message, index) => {
-    if (message.id) byId.set(message.id, index);
-    if (message.clientMsgId) byClientId.set(`${message.sender}\n${message.clientMsgId}`, index);
-  });
-  const messages = conversation.messages.slice();
-  const added = [];
-  let changed = false;
-  for (const message of incoming) {
-    if (byId.has(message.id)) continue;
-    const ownCopy = message.clientMsgId ? byClientId.get(`${message.sender}\n${message.clientMsgId}`) : undefined;
-    if (ownCopy !== undefined) {
-      messages[ownCopy] = { ...messages[ownCopy], id: message.id, ts: message.ts, status: 'sent', error: null };
-      byId.set(message.id, ownCopy);
-      changed = true;
-      continue;
+/** Whether a system message takes `me` out of its group: `removed` naming me, or `left` by me. */
+export function removesMe(system, me) {
+  if (!system) return false;
+  if (system.action === 'removed') return system.target === me;
+  if (system.action === 'left') return (system.target || system.actor) === me;
+  return false;
+}
+
+/** A group change applied to name, members and ended; the server's next answer has the last word anyway. */
+function applySystem(conversation, system, me) {
+  const members = conversation.members.slice();
+  const at = members.findIndex((member) => member.username === system.target);
+  const changes = {};
+  switch (system.action) {
+    case 'renamed':
+      if (typeof system.name === 'string') changes.name = system.name;
+      break;
+    case 'added':
+      if (system.target && at < 0) changes.members = [...members, { username: system.target, role: 'member' }];
+      if (system.target === me) changes.ended = false;
+      break;
+    case 'removed':
+    case 'left': {
+      const who = system.action === 'left' ? system.target || system.actor : system.target;
+      changes.members = members.filter((member) => member.username !== who);
+      if (removesMe(system, me)) changes.ended = true;
+      break;
     }
-    byId.set(message.id, messages.length);
-    if (message.clientMsgId) byClientId.set(`${message.sender}\n${message.clientMsgId}`, messages.length);
-    messages.push(message);
-    added.push(message);
-    changed = true;
+    case 'promoted':
+    case 'demoted':
+      if (at >= 0) {
+        members[at] = { ...members[at], role: system.action === 'promoted' ? 'admin' : 'member' };
+        changes.members = members;
+      }
+      break;
+    default:
+      break; // `created`, or an action a newer server adds: nothing to change here
   }
-  if (!changed) return { conversation, added };
-  messages.sort(compareMessages);
-  return { conversation: { ...conversation, messages }, added };
+  return { ...conversation, ...changes };
+}
+
+/** Moves syncedSeq forward over the messages held right after it (only once the conversation is loaded). */
+export function extendSynced(conversation) {
+  if (!conversation.loaded) return conversation;
+  let synced = conversation.syncedSeq;
+  for (const message of conversation.messages) {
+    if (message.seq <= synced) continue;
+    if (message.seq !== synced + 1) break;
+    synced = message.seq;
+  }
+  return synced === conversation.syncedSeq ? conversation : { ...conversation, syncedSeq: synced };
 }
 
 /**
- * The state change for messages from the server (live frames, catch-up, history pages), in any conversations.
- * New messages from others in a conversation that is not open count as unread when `countUnread` is set;
- * senders we did not know yet (someone who signed up after we loaded the list) join the user list.
+ * Merges server messages into one conversation, dropping the seqs it already has. Returns the new conversation
+ * and the messages that were really new. Besides the list, it moves lastSeq, lastMessage and updatedAt; readSeq
+ * for our own messages (sending marks read, on the server too); and name/members/ended for system messages
+ * newer than marksSeq.
  */
-export function withServerMessages(state, messages, { countUnread = true } = {}) {
-  const groups = new Map();
-  for (const message of messages) {
-    const partner = partnerOf(message, state.me);
-    if (!groups.has(partner)) groups.set(partner, []);
-    groups.get(partner).push(message);
-  }
-  const conversations = new Map(state.conversations);
-  const unread = new Map(state.unread);
-  let users = state.users;
+export function mergeMessages(conversation, incoming, me) {
+  const bySeq = new Map(conversation.messages.map((message) => [message.seq, message]));
   const added = [];
-  for (const [partner, group] of groups) {
-    const result = mergeMessages(conversations.get(partner) || emptyConversation(), group);
-    conversations.set(partner, result.conversation);
-    added.push(...result.added);
-    const fromThem = result.added.filter((message) => message.sender !== state.me).length;
-    if (countUnread && fromThem > 0 && partner !== state.selected) unread.set(partner, (unread.get(partner) || 0) + fromThem);
-    if (!users.includes(partner) && partner !== state.me) users = [...users, partner].sort();
+  for (const message of incoming) {
+    if (bySeq.has(message.seq)) continue;
+    bySeq.set(message.seq, message);
+    added.push(message);
   }
-  return { patch: { conversations, unread, users }, added };
+  if (added.length === 0) return { conversation, added };
+  let next = { ...conversation, messages: [...bySeq.values()].sort((a, b) => a.seq - b.seq) };
+  for (const message of added.slice().sort((a, b) => a.seq - b.seq)) {
+    if (message.seq > next.lastSeq) next.lastSeq = message.seq;
+    if (!next.lastMessage || message.seq > next.lastMessage.seq) next.lastMessage = message;
+    if (message.ts > next.updatedAt) next.updatedAt = message.ts;
+    if (message.sender === me && message.seq > next.readSeq) next.readSeq = message.seq;
+    if (message.system && message.seq > next.marksSeq) next = { ...applySystem(next, message.system, me), marksSeq: message.seq };
+  }
+  return { conversation: extendSynced(next), added };
+}
+
+/**
+ * The server's view of a conversation (a Summary from the list, or a Conversation from GET/POST/PATCH) folded
+ * into ours. Marks only grow; members come as names (Summary) or as {username, role} (Conversation).
+ */
+export function withDetails(conversation, details, me) {
+  const roles = new Map(conversation.members.map((member) => [member.username, member.role]));
+  const members = Array.isArray(details.members)
+    ? details.members.map((member) => (typeof member === 'string'
+      ? { username: member, role: roles.get(member) ?? null }
+      : { username: member.username, role: member.role ?? null, readSeq: member.readSeq, deliveredSeq: member.deliveredSeq }))
+    : conversation.members;
+  const lastSeq = Math.max(conversation.lastSeq, Number(details.lastSeq) || 0);
+  let next = {
+    ...conversation,
+    id: details.id || conversation.id,
+    kind: details.kind === 'group' ? 'group' : 'direct',
+    name: typeof details.name === 'string' ? details.name : conversation.name,
+    members,
+    createdBy: details.createdBy ?? conversation.createdBy,
+    lastSeq,
+    readSeq: Math.max(conversation.readSeq, Number(details.readSeq) || 0),
+    updatedAt: typeof details.updatedAt === 'string' && details.updatedAt > conversation.updatedAt ? details.updatedAt : conversation.updatedAt,
+    known: true,
+    ended: false,
+    marksSeq: Math.max(conversation.marksSeq, lastSeq),
+  };
+  if (details.lastMessage && isMessage(details.lastMessage)
+      && (!next.lastMessage || details.lastMessage.seq > next.lastMessage.seq)) {
+    next.lastMessage = fromServer(details.lastMessage);
+    if (next.lastMessage.ts > next.updatedAt) next.updatedAt = next.lastMessage.ts;
+  }
+  if (me && !members.some((member) => member.username === me) && members.length > 0) next = { ...next, ended: true };
+  return next;
+}
+
+/** Our own read mark moved (we read, or a `receipt` for us from another tab): unread follows from it. */
+export function withReadSeq(conversation, readSeq) {
+  // Not capped at lastSeq: a receipt can overtake the message it is about, which then arrives already read.
+  const seq = Number(readSeq) || 0;
+  return seq > conversation.readSeq ? { ...conversation, readSeq: seq } : conversation;
+}
+
+/** Another member's marks (a `receipt`): kept on the member for the ticks of the next issue. */
+export function withMemberMarks(conversation, user, readSeq, deliveredSeq) {
+  const at = conversation.members.findIndex((member) => member.username === user);
+  if (at < 0) return conversation;
+  const members = conversation.members.slice();
+  const member = members[at];
+  members[at] = {
+    ...member,
+    readSeq: Math.max(member.readSeq || 0, Number(readSeq) || 0),
+    deliveredSeq: Math.max(member.deliveredSeq || 0, Number(deliveredSeq) || 0),
+  };
+  return { ...conversation, members };
+}
+
+/** When a conversation was last active: its newest message, else the server's updatedAt. ISO strings sort as text. */
+export function activityOf(conversation) {
+  const last = conversation.lastMessage ? conversation.lastMessage.ts : '';
+  return last > conversation.updatedAt ? last : conversation.updatedAt;
+}
+
+/**
+ * The conversation list: most recent first (ties by id, so the order never flickers). A direct conversation
+ * with no message yet is left out, as messengers do: opening someone from the directory must not push the
+ * directory down under the pointer before anything was said.
+ */
+export function conversationOrder(conversations) {
+  return [...conversations.values()]
+    .filter((conversation) => conversation.kind === 'group' || conversation.lastMessage || conversation.messages.length > 0)
+    .sort((a, b) => {
+      const x = activityOf(a);
+      const y = activityOf(b);
+      if (x !== y) return x < y ? 1 : -1;
+      return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+    });
 }
 
 /** A copy of a Map with one entry set: how the state's Maps change without being changed in place. */
@@ -200,20 +315,99 @@ export function mapWith(map, key, value) {
   return copy;
 }
 
-/** Replaces one conversation's fields (creating the conversation if needed). */
-export function withConversation(state, partner, changes) {
-  const current = state.conversations.get(partner) || emptyConversation();
-  return { conversations: mapWith(state.conversations, partner, { ...current, ...changes }) };
+/** A copy of a Map without one entry. */
+export function mapWithout(map, key) {
+  if (!map.has(key)) return map;
+  const copy = new Map(map);
+  copy.delete(key);
+  return copy;
 }
 
-/** Changes one message, found by its view key, in one conversation. */
-export function withMessage(state, partner, key, changes) {
-  const current = state.conversations.get(partner);
-  if (!current) return null;
-  const index = current.messages.findIndex((message) => message.key === key);
-  if (index < 0) return null;
-  const messages = current.messages.slice();
-  messages[index] = { ...messages[index], ...changes };
-  messages.sort(compareMessages);
-  return { conversations: mapWith(state.conversations, partner, { ...current, messages }) };
+/** Changes one conversation (creating a stand-in for an id we did not know). */
+export function withConversation(state, id, change) {
+  const current = state.conversations.get(id) || emptyConversation(id);
+  const next = typeof change === 'function' ? change(current) : { ...current, ...change };
+  return next === current ? null : { conversations: mapWith(state.conversations, id, next) };
+}
+
+/**
+ * Server messages (live frames, catch-up and history pages), in any conversations, into the state. Our own
+ * messages among them leave the outbox: whichever path brought them, they are stored. Returns the patch, the
+ * messages that were new, and the ids of conversations we had never heard of (the caller fetches their details).
+ */
+export function withServerMessages(state, messages) {
+  const byConversation = new Map();
+  for (const message of messages) {
+    if (!byConversation.has(message.conversation)) byConversation.set(message.conversation, []);
+    byConversation.get(message.conversation).push(message);
+  }
+  const conversations = new Map(state.conversations);
+  let outbox = state.outbox;
+  const added = [];
+  const unknown = [];
+  for (const [id, group] of byConversation) {
+    const current = conversations.get(id);
+    // The news that we left or were removed from a group we no longer hold (we left from this tab) adds nothing.
+    if (!current && group.some((m) => removesMe(m.system, state.me))) continue;
+    if (!current) unknown.push(id);
+    // A stand-in until its details arrive: a direct message names both people, so the name is known already.
+    const direct = group.find((m) => m.receiver);
+    const base = current || {
+      ...emptyConversation(id),
+      kind: direct ? 'direct' : 'group',
+      name: direct ? (direct.sender === state.me ? direct.receiver : direct.sender) : '',
+    };
+    const result = mergeMessages(base, group, state.me);
+    conversations.set(id, result.conversation);
+    added.push(...result.added);
+    for (const message of group) {
+      if (message.sender === state.me && message.clientMsgId) outbox = mapWithout(outbox, message.clientMsgId);
+    }
+  }
+  return { patch: { conversations, outbox }, added, unknown };
+}
+
+/**
+ * A new full list from `GET /api/conversations`: each Summary folded in. A conversation we hold that the list no
+ * longer has was taken from us while we were away: it goes, unless it is open (then it shows as ended).
+ */
+export function withConversationList(state, summaries) {
+  const conversations = new Map();
+  for (const summary of summaries) {
+    const current = state.conversations.get(summary.id) || emptyConversation(summary.id);
+    conversations.set(summary.id, withDetails(current, summary, state.me));
+  }
+  for (const [id, conversation] of state.conversations) {
+    if (conversations.has(id)) continue;
+    if (conversation.kind === 'group' && conversation.known) {
+      // A group we knew that the list no longer has was taken from us while we were away.
+      if (id === state.selected) conversations.set(id, { ...conversation, ended: true });
+    } else {
+      // A stand-in still waiting for its details, or a direct conversation just opened from the directory
+      // (the server lists it once it has a message): keep it.
+      conversations.set(id, conversation);
+    }
+  }
+  return { conversations, listLoaded: true };
+}
+
+/**
+ * The direct conversation with `username`, if we hold it. Found by its `name` (the contract gives a direct
+ * conversation the other person's name), never by building or parsing its id.
+ */
+export function directWith(conversations, username) {
+  for (const conversation of conversations.values()) {
+    if (conversation.kind === 'direct' && conversation.name === username) return conversation;
+  }
+  return null;
+}
+
+/** What the directory lists: the server's users, plus anyone we share a conversation with, never me. */
+export function directoryOf(users, conversations, me) {
+  const names = new Set(users);
+  for (const conversation of conversations.values()) {
+    for (const member of conversation.members) names.add(member.username);
+  }
+  names.delete(me);
+  return [...names].sort();
 }

@@ -1,16 +1,17 @@
 // views/composer.js: the message box at the bottom of a conversation.
 //
 // Enter sends, Shift+Enter starts a new line (and so does Enter while an input method is composing a word,
-// e.g. Japanese or Chinese, where Enter confirms the word). Each conversation keeps its own unsent draft while
-// the person looks at another. The box grows with its text (CSS `field-sizing`, with `rows` as the fallback).
+// e.g. Japanese or Chinese, where Enter confirms the word). Each conversation (by id) keeps its own unsent draft
+// while the person looks at another. Sending works offline too: the message waits in the outbox (chat.js). The box grows with its text (CSS `field-sizing`, with `rows` as the fallback).
 
 const MAX_ROWS = 6;
 
 export function mountComposer(store, chat) {
   const form = document.getElementById('composer-form');
   const input = document.getElementById('composer');
-  const drafts = new Map(); // username -> unsent text
-  let partner = null;
+  const drafts = new Map(); // conversation id -> unsent text
+  let openId = null;
+  let openName = null;
 
   function fit() {
     const lines = input.value.split('\n').length;
@@ -20,10 +21,10 @@ export function mountComposer(store, chat) {
 
   function submit() {
     const text = input.value.trim();
-    if (!partner || !text) return;
-    chat.send(partner, text);
+    if (!openId || !text) return;
+    chat.send(openId, text);
     input.value = '';
-    drafts.delete(partner);
+    drafts.delete(openId);
     fit();
     input.focus();
   }
@@ -39,17 +40,21 @@ export function mountComposer(store, chat) {
     }
   });
   input.addEventListener('input', () => {
-    if (partner) drafts.set(partner, input.value);
+    if (openId) drafts.set(openId, input.value);
     fit();
   });
 
   store.subscribe((state) => {
     const selected = state.phase === 'chat' ? state.selected : null;
     if (state.phase !== 'chat') drafts.clear();
-    if (selected === partner) return;
-    partner = selected;
-    input.value = (partner && drafts.get(partner)) || '';
-    input.placeholder = partner ? `Message ${partner}` : 'Type a message';
-    fit();
+    const name = selected ? state.conversations.get(selected)?.name || '' : '';
+    if (selected === openId && name === openName) return;
+    if (selected !== openId) {
+      openId = selected;
+      input.value = (openId && drafts.get(openId)) || '';
+      fit();
+    }
+    openName = name;
+    input.placeholder = name ? `Message ${name}` : 'Type a message';
   });
 }

@@ -1,8 +1,12 @@
 // views/conversation.js: the open conversation: its header and its messages.
 //
 // Messages are bubbles (mine on the right), grouped into runs by sender, under day separators, newest at the
-// bottom. Each is an <li data-testid="message"> with data-id (once the server gave one), data-sender and
-// data-status (pending, sent or failed); a failed one says why and has a Retry button.
+// bottom: first the stored ones (in seq order), then what is still in the outbox (a clock, or "Not sent" with
+// Retry). Each is an <li data-testid="message"> with data-seq and data-id (once stored), data-sender and
+// data-status (pending, sent or failed; delivered and read are the next issue's). A group's changes ("alice
+// added bob") are centred notices, <li data-testid="system-message">. The header says who: the name
+// (conversation-title) and, for a group, its members (conversation-subtitle; a direct chat's presence is the
+// next issue's). A group we were removed from stays readable, with a line where the composer was.
 //
 // Scrolling is the subtle part, handled in render():
 //  - at the bottom (or just after sending), new messages keep the view at the bottom;
@@ -11,8 +15,10 @@
 //    so the message being read does not move. (The browser's own scroll anchoring is turned off in styles.css,
 //    to have one mechanism, not two.)
 
-import { avatar, h, reconcile } from './dom.js';
+import { avatar, groupAvatar, h, reconcile } from './dom.js';
 import { dayKey, dayLabel, formatFull, formatTime } from '../format.js';
+import { entriesFor } from '../outbox.js';
+import { emptyConversation, ownKey } from '../store.js';
 
 const NEAR_BOTTOM_PX = 48;
 const NEAR_TOP_PX = 160;
@@ -29,8 +35,12 @@ export function mountConversation(store, chat) {
   const back = document.getElementById('back');
   const jump = document.getElementById('jump');
   const jumpCount = document.getElementById('jump-count');
+  const composer = document.getElementById('composer-form');
+  const ended = document.getElementById('ended');
 
-  let partner = null; // whose conversation the list shows
+  let openId = null; // the conversation the list shows
+  let headerKey = null; // what the header shows, to redraw it only when that changes
+  const pendingViews = new WeakMap(); // outbox entry -> its message as the view draws it (same object each render)
   let nodes = new Map(); // message key -> { node, message }
   let days = new Map(); // day key -> separator node
   let edge = null; // the first <li>: loading / start of conversation / error
@@ -64,7 +74,7 @@ export function mountConversation(store, chat) {
   list.addEventListener('scroll', () => {
     pinned = isNearBottom();
     updateJump();
-    if (partner && list.scrollTop < NEAR_TOP_PX) chat.loadOlder(partner);
+    if (openId && list.scrollTop < NEAR_TOP_PX) chat.loadOlder(openId);
   }, { passive: true });
 
   jump.addEventListener('click', () => {
@@ -78,9 +88,26 @@ export function mountConversation(store, chat) {
     if (event.key === 'Escape' && !event.defaultPrevented) chat.closeConversation();
   });
 
+  /** An outbox entry drawn as a message of mine, with the same view key it keeps once stored. */
+  function pendingView(entry, me) {
+    let view = pendingViews.get(entry);
+    if (!view) {
+      view = {
+        key: ownKey(me, entry.clientMsgId), id: null, seq: null, sender: me, message: entry.message, ts: entry.ts,
+        clientMsgId: entry.clientMsgId, system: null, status: entry.status, error: entry.error,
+      };
+      pendingViews.set(entry, view);
+    }
+    return view;
+  }
+
   // ---- building nodes -------------------------------------------------------------------------------------------
 
   function messageNode(message, me) {
+    if (message.system) {
+      return h('li', { class: 'system', 'data-testid': 'system-message', 'data-seq': message.seq, 'data-id': message.id },
+        h('span', { class: 'system-text', text: message.message }));
+    }
     const mine = message.sender === me;
     const node = h('li', { class: `message ${mine ? 'mine' : 'theirs'}`, 'data-testid': 'message' });
     fillMessage(node, message, mine);
@@ -93,6 +120,8 @@ export function mountConversation(store, chat) {
     node.setAttribute('data-status', message.status);
     if (message.id) node.setAttribute('data-id', message.id);
     else node.removeAttribute('data-id');
+    if (message.seq) node.setAttribute('data-seq', String(message.seq));
+    else node.removeAttribute('data-seq');
 
     const meta = h('span', { class: 'meta' },
       h('time', { datetime: message.ts, title: formatFull(message.ts), text: formatTime(message.ts) }),
@@ -104,7 +133,8 @@ export function mountConversation(store, chat) {
     const failure = message.status === 'failed'
       ? h('div', { class: 'failure' },
         h('span', { class: 'failure-text', text: message.error || 'Not sent.' }),
-        h('button', { type: 'button', class: 'button small retry', onclick: () => chat.retry(message.clientMsgId) }, 'Retry'))
+        h('button', { type: 'button', class: 'button small retry', onclick: () => chat.retry(message.clientMsgId) }, 'Retry'),
+        h('button', { type: 'button', class: 'button small discard', onclick: () => chat.discard(message.clientMsgId) }, 'Delete'))
       : null;
     node.replaceChildren(bubble, failure || '');
   }
@@ -130,12 +160,16 @@ export function mountConversation(store, chat) {
     if (conversation.error) {
       content = [
         h('span', { text: `Could not load the messages: ${conversation.error}` }),
-        h('button', { type: 'button', class: 'button small', onclick: () => chat.loadHistory(partner) }, 'Try again'),
+        h('button', { type: 'button', class: 'button small', onclick: () => chat.loadHistory(openId) }, 'Try again'),
       ];
     } else if (!conversation.loaded || conversation.loadingOlder) {
       content = [h('span', { class: 'spinner', 'aria-hidden': 'true' }), h('span', { text: conversation.loaded ? 'Loading earlier messages…' : 'Loading messages…' })];
     } else if (!conversation.hasMore) {
-      content = [h('span', { text: conversation.messages.length ? `This is the start of your conversation with ${partner}.` : `No messages yet. Say hello to ${partner}!` })];
+      const name = conversation.name || 'them';
+      const text = conversation.kind === 'group'
+        ? `This is the start of the group ${name}.`
+        : conversation.messages.length ? `This is the start of your conversation with ${name}.` : `No messages yet. Say hello to ${name}!`;
+      content = [h('span', { text })];
     } else {
       content = [];
     }
@@ -152,21 +186,38 @@ export function mountConversation(store, chat) {
   // ---- rendering ------------------------------------------------------------------------------------------------
 
   function showConversation(state) {
-    partner = state.selected;
+    openId = state.selected;
     nodes = new Map();
     days = new Map();
     edge = null;
     newestKey = null;
     newestTs = '';
     settled = false;
+    headerKey = null;
     setMissed(0);
     list.replaceChildren();
-    title.textContent = partner;
-    headerAvatar.replaceChildren(avatar(partner));
+  }
+
+  /** Title, avatar and subtitle; for a group the subtitle lists its members, me as "You". */
+  function showHeader(state, conversation) {
+    const names = conversation.kind === 'group'
+      ? conversation.members.map((m) => m.username).sort().map((name) => (name === state.me ? 'You' : name))
+      : [];
+    const key = [conversation.kind, conversation.name, ...names].join('\n');
+    if (key === headerKey) return;
+    headerKey = key;
+    title.textContent = conversation.name || '…';
+    headerAvatar.replaceChildren(conversation.kind === 'group' ? groupAvatar() : avatar(conversation.name || '?'));
+    subtitle.textContent = names.join(', ');
+    subtitle.title = subtitle.textContent;
   }
 
   function render(state, { switched }) {
-    const conversation = state.conversations.get(partner) || { messages: [], loaded: false, loadingOlder: false, hasMore: true, error: null };
+    const conversation = state.conversations.get(openId) || emptyConversation(openId);
+    showHeader(state, conversation);
+    composer.hidden = conversation.ended;
+    ended.hidden = !conversation.ended;
+    const messages = [...conversation.messages, ...entriesFor(state.outbox, openId).map((e) => pendingView(e, state.me))];
     const wasNearBottom = isNearBottom();
     // The first message on screen before this render, and where it was: the anchor for prepending.
     const anchor = [...nodes.values()].find(({ node }) => node.isConnected)?.node;
@@ -177,7 +228,7 @@ export function mountConversation(store, chat) {
     const seen = new Set();
     let previous = null;
     let previousDay = null;
-    for (const message of conversation.messages) {
+    for (const message of messages) {
       const day = dayKey(message.ts);
       if (day !== previousDay) {
         const separator = daySeparator(day);
@@ -194,11 +245,11 @@ export function mountConversation(store, chat) {
           entry.node.addEventListener('animationend', () => entry.node.classList.remove('enter'), { once: true });
         }
         nodes.set(message.key, entry);
-      } else if (entry.message !== message) {
+      } else if (entry.message !== message && !message.system) {
         fillMessage(entry.node, message, mine);
         entry.message = message;
       }
-      const startsRun = !previous || previous.sender !== message.sender || day !== previousDay
+      const startsRun = !previous || previous.sender !== message.sender || day !== previousDay || Boolean(previous.system)
         || Date.parse(message.ts) - Date.parse(previous.ts) > RUN_GAP_MS;
       entry.node.classList.toggle('first-of-run', startsRun);
       children.push(entry.node);
@@ -209,7 +260,7 @@ export function mountConversation(store, chat) {
     for (const key of nodes.keys()) if (!seen.has(key)) nodes.delete(key);
     reconcile(list, children);
 
-    const newest = conversation.messages[conversation.messages.length - 1];
+    const newest = messages[messages.length - 1];
     const newArrived = newest && newest.key !== newestKey;
     const iJustSent = newArrived && newest.sender === state.me && newest.status === 'pending';
     if (switched || wasNearBottom || iJustSent) {
@@ -225,31 +276,29 @@ export function mountConversation(store, chat) {
     updateJump();
 
     // A first page shorter than the screen leaves nothing to scroll: ask for more right away.
-    if (conversation.loaded && conversation.hasMore && list.scrollHeight <= list.clientHeight) chat.loadOlder(partner);
+    if (conversation.loaded && conversation.hasMore && list.scrollHeight <= list.clientHeight) chat.loadOlder(openId);
   }
 
   store.subscribe((state, prev) => {
     if (state.phase !== 'chat') {
-      partner = null;
+      openId = null;
       return;
     }
-    const subtitleText = state.connection === 'online' ? '' : 'reconnecting…';
-    if (subtitle.textContent !== subtitleText) subtitle.textContent = subtitleText;
     app.dataset.pane = state.selected ? 'chat' : 'list';
     emptyPane.hidden = Boolean(state.selected);
     openPane.hidden = !state.selected;
     if (!state.selected) {
-      if (partner) {
-        const previous = partner;
-        partner = null;
+      if (openId) {
+        const previous = openId;
+        openId = null;
         list.replaceChildren();
-        document.querySelector(`[data-testid="user"][data-username="${CSS.escape(previous)}"]`)?.focus();
+        document.querySelector(`[data-testid="conversation-item"][data-conversation="${CSS.escape(previous)}"]`)?.focus();
       }
       return;
     }
-    const switched = state.selected !== partner;
+    const switched = state.selected !== openId;
     if (switched) showConversation(state);
-    if (switched || state.conversations !== prev.conversations || state.me !== prev.me) {
+    if (switched || state.conversations !== prev.conversations || state.outbox !== prev.outbox || state.me !== prev.me) {
       render(state, { switched });
     }
     if (switched) document.getElementById('composer').focus({ preventScroll: true });

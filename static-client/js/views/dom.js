@@ -1,4 +1,4 @@
-// dom.js: the two DOM helpers every view uses.
+// dom.js: the DOM helpers every view uses.
 //
 // `h()` builds elements the safe way. Text always goes in as text nodes (never parsed as HTML), so a message like
 // `<img src=x onerror=alert(1)>` is shown as those characters and runs nothing. There is deliberately no way to
@@ -64,4 +64,9 @@ export function avatar(username, size = '') {
   for (const char of username) hash = (hash * 31 + char.codePointAt(0)) >>> 0;
   const initial = [...username][0] || '?';
   return h('span', { class: `avatar hue-${hash % 10} ${size}`.trim(), 'aria-hidden': 'true' }, initial.toUpperCase());
+}
+
+/** A group's avatar: the same circle, with a people icon (drawn by CSS) instead of an initial. */
+export function groupAvatar(size = '') {
+  return h('span', { class: `avatar avatar-group ${size}`.trim(), 'aria-hidden': 'true' });
 }

@@ -7,6 +7,8 @@
 //  - the screen-reader announcer: a polite live region that reads out messages arriving in real time;
 //  - the tab title, which counts unread messages: "(3) Chit-Chat".
 
+import { unreadOf } from '../store.js';
+
 const NOTICE_MS = 8000;
 
 export function mountStatus(store, chat) {
@@ -35,8 +37,9 @@ export function mountStatus(store, chat) {
       announcer.textContent = state.announcement.text;
     }
 
-    if (state.unread !== prev.unread || state.phase !== prev.phase) {
-      const unread = state.phase === 'chat' ? [...state.unread.values()].reduce((sum, n) => sum + n, 0) : 0;
+    if (state.conversations !== prev.conversations || state.phase !== prev.phase) {
+      const unread = state.phase === 'chat'
+        ? [...state.conversations.values()].reduce((sum, c) => sum + (c.ended ? 0 : unreadOf(c)), 0) : 0;
       document.title = unread > 0 ? `(${unread}) Chit-Chat` : 'Chit-Chat';
     }
   });

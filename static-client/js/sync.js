@@ -1,0 +1,105 @@
+// sync.js: catching up on what the live path did not bring, exactly as the contract's "Catching up" says.
+//
+// After every (re)connect, and when the server sends `resync` (its broker link was down, so frames for us may be
+// lost), the client asks:
+//   1. `GET /api/conversations`: every conversation's lastSeq, readSeq and last message. That alone brings back
+//      what happened while no tab was open: badges, previews, the order of the list, new groups, and the groups
+//      we were removed from while away (they are no longer in it);
+//   2. for each conversation whose history this tab holds (it was opened) and whose lastSeq is above syncedSeq
+//      (how far we hold it without a gap): `GET .../messages?after=<syncedSeq>` until a short page.
+// A conversation that was never opened needs no messages: opening it loads its newest page. There is no time
+// window and no overlap, as v1 had: seq numbers say exactly what is missing, and a seq we hold is dropped.
+//
+// A live message can also reveal a gap (seq 12 arrives while we hold up to 10): catchUpConversation() fills it.
+// A gap may be real but empty (a server crash can leave a seq unused); the page after it then moves syncedSeq
+// past it, so it is asked about once, not forever.
+//
+// One run at a time; a request during a run (a `resync` while catching up) runs again after it.
+
+import { extendSynced, withConversation, withConversationList } from './store.js';
+
+const PAGE = 200; // the server's maximum for after=
+const MAX_PAGES = 20; // per conversation per run: a huge gap is finished by the next run, not in one go
+
+export function createSync({ store, api, merge, session, handleFailure, onGone }) {
+  let running = false;
+  let fullAgain = false;
+  const gaps = new Set(); // conversation ids to catch up on besides those the list shows behind
+
+  /** The whole catch-up: the list, then every held conversation that is behind. */
+  function catchUp() {
+    fullAgain = true;
+    run();
+  }
+
+  /** Only one conversation (a gap seen in the live stream). */
+  function catchUpConversation(id) {
+    gaps.add(id);
+    run();
+  }
+
+  async function run() {
+    if (running) return;
+    running = true;
+    const current = session();
+    try {
+      while (fullAgain || gaps.size > 0) {
+        const full = fullAgain;
+        fullAgain = false;
+        if (full) {
+          const { conversations } = await api.conversations(200);
+          if (current !== session()) return;
+          store.set((state) => withConversationList(state, Array.isArray(conversations) ? conversations : []));
+        }
+        const behind = [...store.get().conversations.values()]
+          .filter((c) => c.loaded && !c.ended && (gaps.has(c.id) || c.lastSeq > c.syncedSeq))
+          .map((c) => c.id);
+        gaps.clear();
+        for (const id of behind) {
+          await fetchAfter(id, current);
+          if (current !== session()) return;
+        }
+      }
+    } catch (error) {
+      if (current !== session() || handleFailure(error)) return;
+      if (error.status === 429 || error.status === 503) {
+        // The server is limiting history requests (many tabs reconnecting at once) or is busy: try again when
+        // it says, rather than wait for the next reconnect with messages missing.
+        const seconds = Math.min(30, Math.max(1, error.retryAfterSeconds || 2));
+        setTimeout(() => { if (current === session()) catchUp(); }, seconds * 1000);
+      }
+      // otherwise (offline): the next reconnect tries again
+    } finally {
+      running = false;
+    }
+  }
+
+  /** Pages of `after=syncedSeq` for one conversation until a short page. */
+  async function fetchAfter(id, current) {
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const conversation = store.get().conversations.get(id);
+      if (!conversation || !conversation.loaded) return;
+      const after = conversation.syncedSeq;
+      let msgs;
+      try {
+        ({ msgs } = await api.messagesAfter(id, after, PAGE));
+      } catch (error) {
+        if (error.status === 404) {
+          onGone(id); // removed from the group: for us it no longer exists
+          return;
+        }
+        throw error;
+      }
+      if (current !== session()) return;
+      const list = Array.isArray(msgs) ? msgs : [];
+      merge(list, { live: false });
+      // The page says the server has nothing between `after` and its last seq: unused numbers included.
+      const newest = list.reduce((max, m) => (Number.isInteger(m.seq) && m.seq > max ? m.seq : max), after);
+      store.set((state) => withConversation(state, id, (c) => extendSynced(
+        newest > c.syncedSeq ? { ...c, syncedSeq: newest } : c)));
+      if (list.length < PAGE) return;
+    }
+  }
+
+  return { catchUp, catchUpConversation };
+}

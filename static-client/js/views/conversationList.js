@@ -72,7 +72,7 @@ export function mountConversationList(store, chat) {
     entry.time.textContent = ts ? listTime(ts) : '';
     toggleAttribute(entry.time, 'datetime', Boolean(ts), ts);
     entry.preview.textContent = conversation.ended ? 'You are no longer a member' : previewOf(conversation, me);
-    entry.preview.classList.toggle('system', Boolean(last && last.system) || conversation.ended);
+    entry.preview.classList.toggle('preview-system', Boolean(last && last.system) || conversation.ended);
     // The badge is in the DOM only while there is something unread, as the contract's hook says.
     if (unread > 0) {
       entry.badge.textContent = String(unread);

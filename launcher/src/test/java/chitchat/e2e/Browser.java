@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -20,6 +21,7 @@ import org.openqa.selenium.UnexpectedAlertBehaviour;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chromium.ChromiumDriver;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -127,6 +129,81 @@ record Browser(String name, WebDriver driver, WebDriverWait waiter, String baseU
      */
     static String text(WebElement element) {
         return element.getDomProperty("textContent");
+    }
+
+    // ---- contract v2: conversations --------------------------------------------------------------------------
+
+    /**
+     * The id of the direct conversation of two users, as the contract defines it (the names sorted, joined by
+     * {@code |}). Only tests build it, to find the right entry; the client never parses or builds ids.
+     */
+    static String direct(String a, String b) {
+        return a.compareTo(b) < 0 ? a + "|" + b : b + "|" + a;
+    }
+
+    /** A person in the directory. */
+    static By person(String username) {
+        return By.cssSelector("[data-testid='user'][data-username='" + username + "']");
+    }
+
+    /** A conversation in the list, by its id. */
+    static By conversationItem(String id) {
+        return By.cssSelector("[data-testid='conversation-item'][data-conversation='" + id + "']");
+    }
+
+    /** The unread count shown on a conversation, or "" when no badge shows (the hook is absent or hidden). */
+    String unread(String id) {
+        List<WebElement> items = driver.findElements(conversationItem(id));
+        if (items.isEmpty()) {
+            return "";
+        }
+        List<WebElement> badges = items.get(0).findElements(By.cssSelector("[data-testid='unread']"));
+        return badges.isEmpty() || !badges.get(0).isDisplayed() ? "" : text(badges.get(0)).strip();
+    }
+
+    /** The conversation ids of the list, top to bottom. */
+    List<String> conversationOrder() {
+        return driver.findElements(By.cssSelector("[data-testid='conversation-list'] [data-testid='conversation-item']"))
+                .stream().map(e -> e.getDomAttribute("data-conversation")).toList();
+    }
+
+    /** The first group in the list (the tests make one group per window at a time). */
+    String firstGroupId() {
+        return waitUntil(d -> d.findElements(By.cssSelector("[data-testid='conversation-item'][data-kind='group']"))
+                .stream().map(e -> e.getDomAttribute("data-conversation")).findFirst().orElse(null));
+    }
+
+    /** Opens a conversation from the list and waits until its title shows. */
+    void openConversation(String id, String title) {
+        click(conversationItem(id));
+        waitUntil(d -> title.equals(text(d.findElement(selector("conversation-title")))));
+    }
+
+    /** Waits until the open conversation shows {@code count} system messages and returns their texts. */
+    List<String> waitForSystemMessages(int count) {
+        By system = By.cssSelector("[data-testid='conversation'] [data-testid='system-message']");
+        waitUntil(d -> d.findElements(system).size() >= count);
+        return driver.findElements(system).stream().map(Browser::text).toList();
+    }
+
+    Object script(String script, Object... args) {
+        return ((JavascriptExecutor) driver).executeScript(script, args);
+    }
+
+    /**
+     * Makes the page {@code width} CSS pixels wide (a phone when narrow: Chromium's window cannot be made that small)
+     * and light or dark, through the DevTools protocol; {@code width} 0 goes back to the window as it is.
+     */
+    void emulate(int width, int height, boolean dark) {
+        ChromiumDriver chromium = (ChromiumDriver) driver;
+        if (width > 0) {
+            chromium.executeCdpCommand("Emulation.setDeviceMetricsOverride",
+                    Map.of("width", width, "height", height, "deviceScaleFactor", 1, "mobile", width < 600));
+        } else {
+            chromium.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
+        }
+        chromium.executeCdpCommand("Emulation.setEmulatedMedia",
+                Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", dark ? "dark" : "light"))));
     }
 
     List<WebElement> messages() {

@@ -16,15 +16,15 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 
 /**
  * The browser client end to end: the real dev server ({@link DevServer}: static client, auth, history, WebSocket)
  * and two headless Chromium windows, one per person, driven through the contract's {@code data-testid} hooks.
  *
  * <p>What it proves, in the order a person would see it: a failed log-in is explained in words; two people sign
- * up; one picks the other and sends; the message shows at once as {@code pending} and turns {@code sent} with a
- * server id; the other sees it without reloading, with an unread badge, and answers; a reload shows the history;
+ * up; one picks the other in the directory and sends; the message shows at once as {@code pending} and turns
+ * {@code sent} with a server id; the other sees the conversation join their list with an unread badge, without
+ * reloading, opens it (the badge goes) and answers; a reload shows the history;
  * and a message that looks like HTML ({@code <img src=x onerror=alert(1)>}) is shown as text and runs nothing.
  * Screenshots of both windows are left in {@code target/e2e-screenshots/} to look at.
  *
@@ -69,7 +69,7 @@ class BrowserChatE2ETest {
         bob.waitForText(bob.selector("connection-status"), "online");
 
         // Alice writes to Bob: pending at once, then sent with the server's id.
-        alice.click(By.cssSelector("[data-testid='user'][data-username='bob']"));
+        alice.click(Browser.person("bob"));
         alice.recordMessageStatuses();
         alice.send("Hello Bob! Are you there?", false);
         WebElement first = alice.waitForMessage(1);
@@ -77,13 +77,16 @@ class BrowserChatE2ETest {
         assertTrue(first.getDomAttribute("data-id").matches("[0-9a-f]{24}"), "a sent message carries the server's id");
         assertEquals(List.of("pending", "sent"), alice.recordedStatuses(), "shown as pending first, then sent");
 
-        // Bob sees it without reloading: Alice joins his list with an unread badge; he opens it and answers.
-        By aliceEntry = By.cssSelector("[data-testid='user'][data-username='alice']");
-        bob.waitUntil(ExpectedConditions.textToBePresentInElementLocated(
-                By.cssSelector("[data-testid='user'][data-username='alice'] .badge"), "1"));
+        // Bob sees it without reloading: the conversation joins his list with an unread badge; he opens it and answers.
+        String conversation = Browser.direct("alice", "bob");
+        By aliceEntry = Browser.conversationItem(conversation);
+        bob.waitUntil(d -> "1".equals(bob.unread(conversation)));
+        assertEquals("direct", bob.driver().findElement(aliceEntry).getDomAttribute("data-kind"));
         bob.click(aliceEntry);
         WebElement received = bob.waitForMessage(1);
         assertEquals("alice", received.getDomAttribute("data-sender"));
+        assertEquals("1", received.getDomAttribute("data-seq"), "the first message of a conversation has seq 1");
+        bob.waitUntil(d -> bob.unread(conversation).isEmpty()); // opening it read it
         assertTrue(Browser.text(received).contains("Hello Bob! Are you there?"));
         bob.send("Hi Alice, loud and clear.", true);
         bob.waitUntil(d -> "sent".equals(bob.messages().get(1).getDomAttribute("data-status")));

@@ -12,7 +12,6 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.openqa.selenium.By;
 
 /**
  * The browser client survives its server going away (issue 6): two instances share one store and one Redis, as in
@@ -38,9 +37,9 @@ class BrowserReconnectE2ETest {
                 try {
                     bob.signUp("bob");
                     alice.signUp("alice");
-                    alice.click(By.cssSelector("[data-testid='user'][data-username='bob']"));
+                    alice.click(Browser.person("bob"));
                     alice.send("before the restart", false);
-                    bob.click(By.cssSelector("[data-testid='user'][data-username='alice']"));
+                    bob.click(Browser.person("alice"));
                     bob.waitForMessage(1);
 
                     bobServer.close();

@@ -33,8 +33,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * one more window, on instance A, logs in as each sender in turn (one browser instead of four keeps the machine
  * calm). What it proves: Alice's list shows no bogus text; a message from {@code constructor} arrives live; while
  * instance B is down, {@code __proto__}, {@code bob} and {@code constructor} write to her, and when B is back her
- * window catches up on all of it without a reload: unread badges and previews for the conversations that are not
- * open, the message itself in the one that is. Screenshots land in {@code target/e2e-screenshots/}, one of them
+ * window catches up on all of it without a reload: conversations in her list with unread badges and previews for
+ * the ones that are not open (contract v2: from {@code GET /api/conversations}), the message itself in the one
+ * that is (by seq). Screenshots land in {@code target/e2e-screenshots/}, one of them
  * ({@code alice-prototype-names-caught-up.png}) taken right after the catch-up, with its badges.
  */
 class PrototypeNamesE2ETest {
@@ -97,23 +98,23 @@ class PrototypeNamesE2ETest {
                     // The open conversation shows the new message without being reopened...
                     assertTrue(Browser.text(alice.waitForMessage(2)).contains("from constructor while you were away"));
                     // ...and the others have badges and previews, which only the catch-up can have set.
-                    alice.waitForText(badge("__proto__"), "1");
-                    alice.waitForText(badge("bob"), "2");
+                    alice.waitUntil(d -> "1".equals(alice.unread(withAlice("__proto__"))));
+                    alice.waitUntil(d -> "2".equals(alice.unread(withAlice("bob"))));
                     assertEquals("from __proto__ while you were away", previewOf(alice, "__proto__"));
                     assertEquals("from bob while you were away 2", previewOf(alice, "bob"));
-                    assertTrue(alice.driver().findElement(badge("tostring")).getDomAttribute("hidden") != null,
-                            "no badge for tostring, who wrote nothing");
+                    assertTrue(alice.driver().findElements(Browser.conversationItem(withAlice("tostring"))).isEmpty(),
+                            "no conversation with tostring, who wrote nothing");
+                    assertEquals("", alice.unread(withAlice("constructor")), "the open conversation was read as it came");
                     assertNoBogusText(alice, "alice's window after catching up");
                     alice.screenshot("caught-up");
 
                     // Opening them shows the messages (and clears the badges).
-                    alice.click(entry("__proto__"));
-                    alice.waitUntil(d -> "__proto__".equals(Browser.text(d.findElement(By.id("chat-title")))));
+                    alice.openConversation(withAlice("__proto__"), "__proto__");
                     assertEquals("__proto__", alice.waitForMessage(1).getDomAttribute("data-sender"));
-                    alice.click(entry("bob"));
-                    alice.waitUntil(d -> "bob".equals(Browser.text(d.findElement(By.id("chat-title")))));
+                    alice.openConversation(withAlice("bob"), "bob");
                     alice.waitForMessage(2);
-                    alice.waitUntil(d -> d.findElement(badge("__proto__")).getDomAttribute("hidden") != null);
+                    alice.waitUntil(d -> alice.unread(withAlice("__proto__")).isEmpty());
+                    alice.waitUntil(d -> alice.unread(withAlice("bob")).isEmpty());
                     assertNoBogusText(alice, "alice's window at the end");
                     alice.assertNoAlert();
                 } finally {
@@ -126,17 +127,19 @@ class PrototypeNamesE2ETest {
         }
     }
 
+    /** A person in the directory. */
     private static By entry(String username) {
-        return By.cssSelector("[data-testid='user'][data-username='" + username + "']");
+        return Browser.person(username);
     }
 
-    private static By badge(String username) {
-        return By.cssSelector("[data-testid='user'][data-username='" + username + "'] .badge");
+    /** The direct conversation of alice and {@code username}. */
+    private static String withAlice(String username) {
+        return Browser.direct("alice", username);
     }
 
     private static String previewOf(Browser browser, String username) {
-        return Browser.text(browser.driver().findElement(
-                By.cssSelector("[data-testid='user'][data-username='" + username + "'] .user-preview")));
+        return Browser.text(browser.driver().findElement(Browser.conversationItem(withAlice(username)))
+                .findElement(By.cssSelector(".user-preview")));
     }
 
     /** Nothing from Object.prototype leaked onto the page: not in the visible text, nor in hidden elements. */

@@ -198,10 +198,11 @@ export function mountConversation(store, chat) {
     list.replaceChildren();
   }
 
-  /** Title, avatar and subtitle; for a group the subtitle lists its members, me as "You". */
+  /** Title, avatar and subtitle; for a group the subtitle lists its members by name, and me last, as "You". */
   function showHeader(state, conversation) {
     const names = conversation.kind === 'group'
-      ? conversation.members.map((m) => m.username).sort().map((name) => (name === state.me ? 'You' : name))
+      ? [...conversation.members.map((m) => m.username).filter((name) => name !== state.me).sort(),
+        ...(conversation.members.some((m) => m.username === state.me) ? ['You'] : [])]
       : [];
     const key = [conversation.kind, conversation.name, ...names].join('\n');
     if (key === headerKey) return;

@@ -2,6 +2,8 @@
 # The deployment checks (issue 5), one line each, then "N passed, N failed":
 #
 #   cfn-lint        every template under cloudformation/
+#   ALB chat paths  cloudformation/edge.yaml's rule to the chat-servers' HTTP port lists every chat
+#                   HTTP path (cfn-lint checks the template's shape, not which paths go where)
 #   actionlint      every workflow under .github/workflows/
 #   compose         docker-compose.yml resolves (`config -q`, with a throw-away JWT_SECRET)
 #   nginx -t        deploy/nginx/nginx.conf (upstream host names pointed at 127.0.0.1, as nothing
@@ -53,6 +55,28 @@ if command -v cfn-lint >/dev/null 2>&1; then
 else
     missing "cfn-lint" "cfn-lint"
 fi
+
+# The contract's chat-server HTTP paths: the ALB has no local stand-in to test, so this reads the
+# rule itself. nginx's side is tested for real by the routing test below.
+alb_chat_paths() { # the path patterns of the listener rule forwarding to ChatHttpTargetGroup
+    awk '
+        /^  [A-Za-z0-9]+:$/ { values = ""; rule = 0 }
+        /Type: AWS::ElasticLoadBalancingV2::ListenerRule/ { rule = 1 }
+        rule && /Values: \[/ { values = $0 }
+        rule && /TargetGroupArn: !Ref ChatHttpTargetGroup/ { print values }
+    ' cloudformation/edge.yaml | sed -E 's/.*\[(.*)\].*/\1/' | tr ',' '\n' | tr -d ' "'
+}
+alb_routes_chat() {
+    local paths want
+    paths="$(alb_chat_paths)"
+    echo "patterns: $(tr '\n' ' ' <<<"$paths")"
+    for want in /api/messages /api/conversations '/api/conversations/*'; do
+        grep -qxF -- "$want" <<<"$paths" || { echo "missing: $want"; return 1; }
+    done
+    # The ALB allows at most 5 values in one path-pattern condition.
+    (( $(grep -c . <<<"$paths") <= 5 )) || { echo "more than 5 path patterns in one condition"; return 1; }
+}
+check "ALB chat paths: /api/messages, /api/conversations[/*] -> chat HTTP" alb_routes_chat
 
 # --- GitHub Actions ----------------------------------------------------------------------------
 

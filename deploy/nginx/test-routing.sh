@@ -5,6 +5,8 @@
 #   - the static client is served with the security headers (CSP, nosniff, Referrer-Policy);
 #   - POST /api/auth/signup reaches the auth-server and sets the session cookie;
 #   - /api/auth/me, /api/users (auth) and /api/messages (chat) answer 200 JSON through nginx;
+#   - /api/conversations, /api/conversations/ and paths under it (contract v2) are proxied to a chat
+#     replica (nginx's access log names the upstream), while /api/conversationsX is nginx's JSON 404;
 #   - /ws upgrades (101) through nginx to both chat replicas, and a message sent on one reaches
 #     connections on both (the replicas share a real redis-server);
 #   - a WebSocket handshake with a foreign Origin is refused (nginx passes Origin through).
@@ -237,6 +239,35 @@ get_json "GET /api/messages?with= through nginx (chat): 200 JSON" "/api/messages
 curl -sS -m 5 -o /dev/null -D "$tmp/unknown.h" "$origin/api/nope" || true
 check "an unknown /api/ path is a JSON 404 from nginx" \
     test "$(status_of "$tmp/unknown.h")" = 404 -a "$(header "$tmp/unknown.h" Content-Type)" = application/json
+
+# Contract v2's /api/conversations[/...]. The check is where nginx sent the request, not what came
+# back, so it holds before and after the chat-server serves these paths (a v1 chat-server answers
+# 404 itself). Each request carries a unique query, so its access line is found by its request line.
+upstream_of() { # upstream_of METHOD PATH: upstream= of nginx's access line for it ("-": nginx answered)
+    local line="" _
+    for _ in $(seq 1 20); do # the line is written as the response ends: allow it a moment
+        line="$({ grep -F "\"$1 $2 HTTP/1.1\"" "$tmp/nginx.log" 2>/dev/null || true; } | tail -n 1)"
+        [[ -n "$line" ]] && break
+        sleep 0.1
+    done
+    sed -n 's/.* upstream=\([^ ]*\) ustatus=.*/\1/p' <<<"$line" | tr -d ','
+}
+is_chat_http() { [[ "$1" == "127.0.0.1:$p_c1_http" || "$1" == "127.0.0.1:$p_c2_http" ]]; }
+probe() { # probe METHOD PATH [JSON-BODY]: sends it through nginx as alice; prints the upstream
+    local path="$2?probe=$RANDOM$RANDOM" body=()
+    [[ -n "${3:-}" ]] && body=(-H 'Content-Type: application/json' --data "$3")
+    curl -sS -m 5 -o /dev/null -X "$1" -b "$tmp/alice.jar" -H "Origin: $origin" "${body[@]}" "$origin$path" || true
+    upstream_of "$1" "$path"
+}
+for path in /api/conversations /api/conversations/ /api/conversations/0123456789abcdef01234567/messages; do
+    check "GET $path is proxied to a chat-server HTTP port" is_chat_http "$(probe GET "$path")"
+done
+check "POST /api/conversations is proxied to a chat-server HTTP port" \
+    is_chat_http "$(probe POST /api/conversations '{}')"
+check "GET /api/conversationsX is not proxied (nginx answers)" test "$(probe GET /api/conversationsX)" = "-"
+curl -sS -m 5 -o /dev/null -D "$tmp/conversationsx.h" "$origin/api/conversationsX" || true
+check "GET /api/conversationsX is the unknown-API JSON 404" \
+    test "$(status_of "$tmp/conversationsx.h")" = 404 -a "$(header "$tmp/conversationsx.h" Content-Type)" = application/json
 
 # --- WebSocket checks --------------------------------------------------------------------------
 

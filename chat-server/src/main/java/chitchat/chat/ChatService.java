@@ -3,7 +3,12 @@ package chitchat.chat;
 import chitchat.chat.broker.Broker;
 import chitchat.chat.broker.LocalBroker;
 import chitchat.chat.broker.RedisBroker;
+import chitchat.chat.conversations.Conversations;
+import chitchat.chat.conversations.ConversationsApi;
+import chitchat.chat.conversations.Fanout;
+import chitchat.chat.conversations.V1Migration;
 import chitchat.chat.messages.HistoryApi;
+import chitchat.chat.messages.HistoryThrottle;
 import chitchat.chat.messages.MessageStore;
 import chitchat.chat.ws.WebSocketListener;
 import chitchat.chat.ws.Connection;
@@ -20,6 +25,7 @@ import chitchat.http.Routes;
 import chitchat.store.Store;
 import chitchat.token.Revocations;
 import chitchat.token.Tokens;
+import chitchat.users.UserDirectory;
 import chitchat.users.UserStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
@@ -32,7 +38,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The chat part of a process, wired: WebSocket server, connection registry, broker, message store, history API.
+ * The chat part of a process, wired: WebSocket server, connection registry, broker, conversations, message store,
+ * and the HTTP APIs over them.
  *
  * <p>{@link ChatServer} runs it with its own HTTP server; the all-in-one launcher runs it beside the auth
  * endpoints and the static client on one HTTP server. Either way the wiring is this, and only this.
@@ -49,13 +56,16 @@ public final class ChatService implements AutoCloseable {
     private final Broker broker;
     private final MessageStore messages;
     private final HistoryApi history;
+    private final ConversationsApi conversationsApi;
     private final ScheduledExecutorService timers;
     private final Revocations revocations;
     private final RevokedSessionCloser closer;
 
     private ChatService(WebSocketListener sockets, ConnectionRegistry registry, Broker broker, MessageStore messages,
-                        ScheduledExecutorService timers, HistoryApi history, Revocations revocations, RevokedSessionCloser closer) {
+                        ScheduledExecutorService timers, HistoryApi history, ConversationsApi conversationsApi,
+                        Revocations revocations, RevokedSessionCloser closer) {
         this.sockets = sockets;
+        this.conversationsApi = conversationsApi;
         this.messages = messages;
         this.registry = registry;
         this.broker = broker;
@@ -75,18 +85,24 @@ public final class ChatService implements AutoCloseable {
         int wsPort = env.integer("WS_PORT", 8083, 0, 65535);
         Limits limits = Limits.from(env);
         FileDescriptors.checkFits("WS_MAX_CONNECTIONS", limits.maxConnections(), HttpTimeouts.from(env).maxConnections());
+        int maxGroupMembers = env.integer("MAX_GROUP_MEMBERS", 256, 2, 10_000);
+        HistoryThrottle throttle = HistoryThrottle.from(env); // reads its limits before any port is bound
         ChatMetrics metrics = new ChatMetrics(meters);
-        MessageStore messages = new MessageStore(store.database());
-        HistoryApi history = new HistoryApi(messages, tokens, env); // reads its limits before any port is bound
+        Conversations conversations = new Conversations(store.database());
+        V1Migration.run(store.database(), conversations); // before anything new is numbered: v1 messages get theirs first
+        MessageStore messages = new MessageStore(store.database(), conversations.numbering());
         UserDirectory users = new UserDirectory(new UserStore(store.database()));
 
         ConnectionRegistry registry = new ConnectionRegistry();
         Broker broker = config.redisUrl().<Broker>map(uri -> new RedisBroker(uri, registry)).orElseGet(() -> new LocalBroker(registry));
         registry.attach(broker);
+        Fanout fanout = (members, payload) -> members.forEach(member -> metrics.published(broker.publish(member, payload)));
+        HistoryApi history = new HistoryApi(messages, tokens, throttle);
+        ConversationsApi conversationsApi = new ConversationsApi(conversations, messages, users, fanout, tokens, throttle, maxGroupMembers);
 
         ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("ws-timers").daemon().factory());
         timers.setRemoveOnCancelPolicy(true); // a closed connection's expiry timer must not keep it in memory for a day
-        Connection.Handler relay = new Relay(messages, users, broker, metrics);
+        Connection.Handler relay = new Relay(messages, conversations, users, fanout, metrics);
         InetSocketAddress wsAddress = new InetSocketAddress(bindAddress, wsPort);
         WebSocketListener sockets;
         try {
@@ -104,11 +120,12 @@ public final class ChatService implements AutoCloseable {
         RevokedSessionCloser closer = new RevokedSessionCloser(registry, revocations);
         revocations.onRevoked(closer);
         log.info("event=chat_started ws_port={} broker={} limits={}", sockets.port(), broker.getClass().getSimpleName(), limits);
-        return new ChatService(sockets, registry, broker, messages, timers, history, revocations, closer);
+        return new ChatService(sockets, registry, broker, messages, timers, history, conversationsApi, revocations, closer);
     }
 
     public void register(Routes routes) {
         history.register(routes);
+        conversationsApi.register(routes);
     }
 
     public void addHealth(Health health) {

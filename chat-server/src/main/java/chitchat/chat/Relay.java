@@ -1,84 +1,168 @@
 package chitchat.chat;
 
-import chitchat.chat.broker.Broker;
+import chitchat.chat.conversations.Conversations;
+import chitchat.chat.conversations.Fanout;
+import chitchat.chat.messages.Message;
 import chitchat.chat.messages.MessageStore;
+import chitchat.chat.protocol.ErrorCode;
+import chitchat.chat.protocol.Frames;
+import chitchat.chat.protocol.Inbound;
+import chitchat.chat.protocol.InvalidFrame;
 import chitchat.chat.ws.Connection;
-import chitchat.chat.ws.Frames;
 import chitchat.json.Json;
+import chitchat.users.UserDirectory;
 import chitchat.users.Usernames;
 import com.mongodb.MongoException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A message's journey through the server, in order: check it, store it, ack it, publish it.
+ * What the server does with each frame a client sends; above all, a message's journey: number it, store it, ack
+ * it, publish it to every member.
  *
  * <p>The order is the delivery promise. Nothing is acked before it is stored, so an acked message survives any
- * crash after; nothing is published before it is stored, so what a receiver sees live is also in history. The
- * sender is the connection's authenticated user, never a field of the frame. Runs on the sending connection's
- * virtual thread, where the store and broker calls may block.
+ * crash after; nothing is published before it is stored, so what a member sees live is also in history. The
+ * sender is the connection's authenticated user, never a field of the frame, and the members a message goes to
+ * are the ones the store returned with its number ({@link MessageStore.Saved#members()}), so a member removed a
+ * moment before gets nothing of it. Runs on the sending connection's virtual thread, where the store and broker
+ * calls may block.
  */
 public final class Relay implements Connection.Handler {
 
     private static final Logger log = LoggerFactory.getLogger(Relay.class);
+    /** A user's typing notice is relayed at most this often per conversation; clients send one every 3 s. */
+    private static final long TYPING_INTERVAL_NANOS = 2_000_000_000L;
 
     private final MessageStore messages;
+    private final Conversations conversations;
     private final UserDirectory users;
-    private final Broker broker;
+    private final Fanout fanout;
     private final ChatMetrics metrics;
+    /** When each (conversation, user) last had a typing notice relayed; pruned as it grows. */
+    private final Map<String, Long> lastTyping = new ConcurrentHashMap<>();
 
-    public Relay(MessageStore messages, UserDirectory users, Broker broker, ChatMetrics metrics) {
+    public Relay(MessageStore messages, Conversations conversations, UserDirectory users, Fanout fanout, ChatMetrics metrics) {
         this.messages = messages;
+        this.conversations = conversations;
         this.users = users;
-        this.broker = broker;
+        this.fanout = fanout;
         this.metrics = metrics;
     }
 
     @Override
     public void handle(Connection from, String frame) {
         metrics.received();
-        Frames.Send send;
+        Inbound inbound;
         try {
-            send = Frames.parseSend(frame);
-        } catch (Frames.Invalid e) {
+            inbound = Inbound.parse(frame);
+        } catch (InvalidFrame e) {
             reject(from, e.code(), e.getMessage(), e.clientMsgId());
             return;
         }
-        String sender = from.user();
-        String receiver = Usernames.canonical(send.receiver()).orElse(null);
-        if (receiver == null || receiver.equals(sender)) {
-            reject(from, "invalid_receiver", "Choose someone else to write to.", send.clientMsgId());
-            return;
-        }
-
-        MessageStore.Saved saved;
-        try {
-            if (!users.exists(receiver)) {
-                reject(from, "unknown_receiver", "There is no user named " + receiver + ".", send.clientMsgId());
-                return;
+        switch (inbound) {
+            case Inbound.ChatToConversation chat -> send(from, chat.conversation(), chat.message(), chat.clientMsgId(), false);
+            case Inbound.ChatToUser chat -> sendToUser(from, chat);
+            case Inbound.Read read -> mark(from, read.conversation(), read.seq(), true);
+            case Inbound.Delivered delivered -> mark(from, delivered.conversation(), delivered.seq(), false);
+            case Inbound.Typing typing -> typing(from, typing.conversation());
+            case Inbound.Watch watch -> {
+                // Presence is not served yet: the frame is valid, so it is accepted, and answered with nothing.
             }
-            saved = metrics.storeTimer().record(() -> messages.save(sender, receiver, send.message(), send.clientMsgId()));
-        } catch (MongoException e) {
-            log.warn("event=store_failed sender={} clientMsgId={} error=\"{}\"", sender, send.clientMsgId(), e.getClass().getSimpleName());
-            reject(from, "store_unavailable", "Your message was not sent; please try again.", send.clientMsgId());
-            return;
         }
-
-        from.rememberOwn(send.clientMsgId());
-        from.send(Frames.ack(saved.message()));
-        metrics.acked();
-        if (saved.duplicate()) {
-            return; // a re-send: acked again with the same id, delivered nothing twice
-        }
-        String payload = Json.write(Frames.chatMessage(saved.message()));
-        metrics.publishTimer().record(() -> {
-            metrics.published(broker.publish(receiver, payload));
-            metrics.published(broker.publish(sender, payload));
-        });
     }
 
-    private void reject(Connection from, String code, String message, String clientMsgId) {
-        metrics.rejected(code);
+    /** v1: a message to a person goes to your direct conversation with them, which is created if need be. */
+    private void sendToUser(Connection from, Inbound.ChatToUser chat) {
+        String receiver = Usernames.canonical(chat.receiver()).orElse(null);
+        if (receiver == null || receiver.equals(from.user())) {
+            reject(from, ErrorCode.INVALID_RECEIVER, "Choose someone else to write to.", chat.clientMsgId());
+            return;
+        }
+        try {
+            if (!users.exists(receiver)) {
+                reject(from, ErrorCode.UNKNOWN_RECEIVER, "There is no user named " + receiver + ".", chat.clientMsgId());
+                return;
+            }
+        } catch (MongoException e) {
+            storeFailed(from, chat.clientMsgId(), e);
+            return;
+        }
+        send(from, Message.directId(from.user(), receiver), chat.message(), chat.clientMsgId(), true);
+    }
+
+    private void send(Connection from, String conversation, String text, String clientMsgId, boolean createDirect) {
+        String sender = from.user();
+        String receiver = Message.directPartner(conversation, sender);
+        MessageStore.Saved saved;
+        try {
+            saved = metrics.storeTimer().record(() -> messages.save(
+                    new MessageStore.Draft(conversation, sender, receiver, text, clientMsgId, createDirect)));
+        } catch (MessageStore.NotMember e) {
+            reject(from, ErrorCode.NOT_FOUND, "There is no such conversation.", clientMsgId);
+            return;
+        } catch (MongoException e) {
+            storeFailed(from, clientMsgId, e);
+            return;
+        }
+
+        from.rememberOwn(clientMsgId);
+        Frames.ChatMessage stored = saved.message().frame();
+        from.send(Frames.ack(stored));
+        metrics.acked();
+        if (saved.duplicate()) {
+            return; // a re-send: acked again with the same id and seq, delivered nothing twice
+        }
+        String payload = Json.write(stored);
+        metrics.publishTimer().record(() -> fanout.publish(saved.members(), payload));
+    }
+
+    private void mark(Connection from, String conversation, long seq, boolean read) {
+        try {
+            conversations.mark(from.user(), conversation, seq, read).ifPresent(moved ->
+                    fanout.publish(moved.members(), Frames.receipt(moved.conversation(), moved.user(), moved.readSeq(), moved.deliveredSeq())));
+        } catch (MessageStore.NotMember e) {
+            reject(from, ErrorCode.NOT_FOUND, "There is no such conversation.", null);
+        } catch (MongoException e) {
+            // A mark is only ever raised, and the client sends a newer one soon: nothing to retry here.
+            log.warn("event=mark_failed user={} conversation={} error=\"{}\"", from.user(), conversation, e.getClass().getSimpleName());
+        }
+    }
+
+    /** Relays "typing" to the other members, at most every {@link #TYPING_INTERVAL_NANOS}; extra ones vanish silently. */
+    private void typing(Connection from, String conversation) {
+        String key = conversation + "#" + from.user();
+        long now = System.nanoTime();
+        Long last = lastTyping.get(key);
+        if (last != null && now - last < TYPING_INTERVAL_NANOS) {
+            return;
+        }
+        lastTyping.put(key, now);
+        if (lastTyping.size() > 100_000) {
+            lastTyping.entrySet().removeIf(e -> now - e.getValue() > TYPING_INTERVAL_NANOS);
+        }
+        try {
+            conversations.membersFor(conversation, from.user()).ifPresentOrElse(
+                    members -> fanout.publish(others(members, from.user()), Frames.typing(conversation, from.user())),
+                    () -> reject(from, ErrorCode.NOT_FOUND, "There is no such conversation.", null));
+        } catch (MongoException e) {
+            log.debug("event=typing_dropped user={} conversation={}", from.user(), conversation);
+        }
+    }
+
+    private static List<String> others(List<String> members, String user) {
+        return members.stream().filter(m -> !m.equals(user)).toList();
+    }
+
+    private void storeFailed(Connection from, String clientMsgId, MongoException e) {
+        log.warn("event=store_failed sender={} clientMsgId={} error=\"{}\"", from.user(), clientMsgId, e.getClass().getSimpleName());
+        reject(from, ErrorCode.STORE_UNAVAILABLE, "Your message was not sent; please try again.", clientMsgId);
+    }
+
+    private void reject(Connection from, ErrorCode code, String message, String clientMsgId) {
+        metrics.rejected(code.wire());
         from.send(Frames.error(code, message, clientMsgId));
     }
 }

@@ -100,7 +100,10 @@ class ChatRefusalsTest {
         assertError("invalid_message", Map.of("type", "chat msg", "receiver", "bob", "message", "x".repeat(4097), "clientMsgId", "e4"));
         assertError("invalid_message", Map.of("type", "chat msg", "receiver", "bob", "message", Map.of("$ne", 1), "clientMsgId", "e5"));
         assertError("invalid_message", Map.of("type", "chat msg", "receiver", "bob", "message", "no id"));
-        assertError("unknown_type", Map.of("type", "typing", "receiver", "bob"));
+        assertError("unknown_type", Map.of("type", "shout", "receiver", "bob"));
+        assertError("invalid_frame", Map.of("type", "typing", "receiver", "bob"));
+        assertError("invalid_frame", Map.of("type", "read", "conversation", "alice|bob", "seq", 1.5));
+        assertError("not_found", Map.of("type", "chat msg", "conversation", "g:000000000000000000000000", "message", "hi", "clientMsgId", "e7"));
         alice.send("{\"type\":\"chat msg\",\"receiver\":\"bob\",\"message\":\"\\ud800\",\"clientMsgId\":\"e6\"}");
         JsonObject surrogate = alice.next("error", WAIT);
         assertEquals("invalid_message", surrogate.get("error").getAsString());

@@ -23,11 +23,13 @@ public final class Request {
 
     private final HttpExchange exchange;
     private final boolean trustProxy;
+    private final Map<String, String> pathParams;
     private Map<String, String> query;
 
-    Request(HttpExchange exchange, boolean trustProxy) {
+    Request(HttpExchange exchange, boolean trustProxy, Map<String, String> pathParams) {
         this.exchange = exchange;
         this.trustProxy = trustProxy;
+        this.pathParams = pathParams;
     }
 
     public String method() {
@@ -40,6 +42,15 @@ public final class Request {
 
     public Optional<String> header(String name) {
         return Optional.ofNullable(exchange.getRequestHeaders().getFirst(name));
+    }
+
+    /** A {@code {name}} segment of the route's path template, percent-decoded. */
+    public String pathParam(String name) {
+        String value = pathParams.get(name);
+        if (value == null) {
+            throw new IllegalArgumentException("the route has no path parameter " + name);
+        }
+        return value;
     }
 
     /** A query parameter; the first one wins when repeated. */

@@ -15,11 +15,18 @@ import org.slf4j.LoggerFactory;
 /**
  * Maps {@code METHOD /path} to endpoints, and does for every one of them what none should repeat.
  *
+ * <p>A path is either exact ({@code /api/conversations}) or a template whose {@code {name}} segments match one
+ * path segment each ({@code /api/conversations/{id}/members/{username}}); the endpoint reads them with
+ * {@link Request#pathParam}, percent-decoded. Exact paths win over templates, and templates are tried in the order
+ * they were registered.
+ *
  * <ul>
  *   <li>An unknown path is a 404 and a known path with another method a 405, in the contract's error shape.</li>
- *   <li>A POST whose {@code Origin} is not allowed is refused with 403 before any endpoint runs (CSRF).</li>
+ *   <li>A POST, PATCH or DELETE whose {@code Origin} is not allowed is refused with 403 before any endpoint runs
+ *       (CSRF).</li>
  *   <li>CORS headers for allowed origins, and preflight answers.</li>
- *   <li>{@link ApiException} becomes its status and error; a store that cannot be reached in time (see
+ *   <li>{@link ApiException} becomes its status and error, and a body field of the wrong type
+ *       ({@link Json.BadJson}) a 400; a store that cannot be reached in time (see
  *       {@link StoreErrors}) is a 503 {@code store_unavailable} with {@code Retry-After}, for every endpoint of
  *       every service; anything else is logged with context and answered with a plain 500: a client never sees a
  *       stack trace or an internal message.</li>
@@ -32,6 +39,7 @@ public final class Routes implements HttpHandler {
     private static final Logger log = LoggerFactory.getLogger("chitchat.http.access");
 
     private final Map<String, Map<String, Endpoint>> byPath = new LinkedHashMap<>();
+    private final Map<PathTemplate, Map<String, Endpoint>> byTemplate = new LinkedHashMap<>();
     private final Origins origins;
     private final boolean trustProxy;
 
@@ -48,14 +56,30 @@ public final class Routes implements HttpHandler {
         return add("POST", path, endpoint);
     }
 
+    public Routes patch(String path, Endpoint endpoint) {
+        return add("PATCH", path, endpoint);
+    }
+
+    public Routes delete(String path, Endpoint endpoint) {
+        return add("DELETE", path, endpoint);
+    }
+
     private Routes add(String method, String path, Endpoint endpoint) {
-        byPath.computeIfAbsent(path, p -> new LinkedHashMap<>()).put(method, endpoint);
+        Map<String, Endpoint> endpoints = path.contains("{")
+                ? byTemplate.computeIfAbsent(PathTemplate.of(path), p -> new LinkedHashMap<>())
+                : byPath.computeIfAbsent(path, p -> new LinkedHashMap<>());
+        endpoints.put(method, endpoint);
         return this;
     }
 
-    /** The paths served, so the caller can create one server context for each. */
+    /**
+     * The paths served, so the caller can create one server context for each: the exact paths, and for each
+     * template the part before its first parameter ({@code /api/conversations/}), which the JDK matches as a prefix.
+     */
     public java.util.Set<String> paths() {
-        return java.util.Collections.unmodifiableSet(byPath.keySet());
+        java.util.Set<String> paths = new java.util.LinkedHashSet<>(byPath.keySet());
+        byTemplate.keySet().forEach(template -> paths.add(template.prefix()));
+        return java.util.Collections.unmodifiableSet(paths);
     }
 
     @Override
@@ -83,7 +107,19 @@ public final class Routes implements HttpHandler {
             exchange.getResponseHeaders().set("Vary", "Origin");
         }
 
+        Map<String, String> params = Map.of();
         Map<String, Endpoint> endpoints = byPath.get(exchange.getRequestURI().getPath());
+        if (endpoints == null) {
+            String rawPath = exchange.getRequestURI().getRawPath();
+            for (Map.Entry<PathTemplate, Map<String, Endpoint>> entry : byTemplate.entrySet()) {
+                Optional<Map<String, String>> match = entry.getKey().match(rawPath);
+                if (match.isPresent()) {
+                    params = match.get();
+                    endpoints = entry.getValue();
+                    break;
+                }
+            }
+        }
         if (endpoints == null) {
             return sendError(exchange, new ApiException(404, "not_found", "No such endpoint."));
         }
@@ -98,13 +134,16 @@ public final class Routes implements HttpHandler {
             exchange.getResponseHeaders().set("Allow", String.join(", ", endpoints.keySet()));
             return sendError(exchange, new ApiException(405, "method_not_allowed", "Use " + String.join(" or ", endpoints.keySet()) + "."));
         }
-        if (method.equals("POST") && origin != null && !origins.allows(origin)) {
+        if (!method.equals("GET") && !method.equals("HEAD") && origin != null && !origins.allows(origin)) {
             return sendError(exchange, new ApiException(403, "forbidden_origin", "Requests from this site are not allowed."));
         }
         try {
-            return send(exchange, endpoint.handle(new Request(exchange, trustProxy)));
+            return send(exchange, endpoint.handle(new Request(exchange, trustProxy, params)));
         } catch (ApiException e) {
             return sendError(exchange, e);
+        } catch (Json.BadJson e) {
+            // A body field of the wrong type or missing (Json.string and the like): the client's mistake, said plainly.
+            return sendError(exchange, ApiException.badRequest(e.getMessage() + "."));
         } catch (IOException e) {
             throw e;
         } catch (Exception e) {

@@ -120,6 +120,70 @@ public final class Json {
         return optionalString(object, field).orElseThrow(() -> new BadJson("'" + field + "' is required"));
     }
 
+    /**
+     * A required whole number from {@code min} to {@code max}; a fraction, a string, or a number out of range is an
+     * error (so {@code 1e400} or {@code 2.5} never turns into some other number).
+     */
+    public static long wholeNumber(JsonObject object, String field, long min, long max) {
+        JsonElement value = object.get(field);
+        if (value == null || value.isJsonNull()) {
+            throw new BadJson("'" + field + "' is required");
+        }
+        if (value.isJsonPrimitive() && value.getAsJsonPrimitive().isNumber()) {
+            try {
+                long number = value.getAsBigDecimal().longValueExact();
+                if (number >= min && number <= max) {
+                    return number;
+                }
+            } catch (ArithmeticException | NumberFormatException notWhole) {
+                // reported below
+            }
+        }
+        throw new BadJson("'" + field + "' must be a whole number from " + min + " to " + max);
+    }
+
+    /** A required array of strings, at most {@code max} of them. */
+    public static java.util.List<String> stringList(JsonObject object, String field, int max) {
+        JsonElement value = object.get(field);
+        if (value == null || !value.isJsonArray()) {
+            throw new BadJson("'" + field + "' must be an array of strings");
+        }
+        if (value.getAsJsonArray().size() > max) {
+            throw new BadJson("'" + field + "' holds at most " + max + " names");
+        }
+        java.util.List<String> strings = new java.util.ArrayList<>();
+        for (JsonElement element : value.getAsJsonArray()) {
+            if (!element.isJsonPrimitive() || !element.getAsJsonPrimitive().isString()) {
+                throw new BadJson("'" + field + "' must be an array of strings");
+            }
+            strings.add(element.getAsString());
+        }
+        return java.util.List.copyOf(strings);
+    }
+
+    /**
+     * For a record component that the protocol writes as {@code null} when it has no value (gson leaves null fields
+     * out otherwise): {@code @JsonAdapter(value = Json.NullAsNull.class, nullSafe = false)}.
+     */
+    public static final class NullAsNull extends com.google.gson.TypeAdapter<Object> {
+        @Override
+        public void write(com.google.gson.stream.JsonWriter out, Object value) throws java.io.IOException {
+            if (value != null) {
+                GSON.toJson(value, value.getClass(), out);
+                return;
+            }
+            boolean serializeNulls = out.getSerializeNulls();
+            out.setSerializeNulls(true);
+            out.nullValue();
+            out.setSerializeNulls(serializeNulls);
+        }
+
+        @Override
+        public Object read(JsonReader in) {
+            throw new UnsupportedOperationException("written only");
+        }
+    }
+
     /** Input that is not the JSON we expect. The message is safe to show to the client. */
     public static final class BadJson extends RuntimeException {
         public BadJson(String message) {

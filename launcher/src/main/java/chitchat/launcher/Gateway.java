@@ -25,8 +25,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A development stand-in for nginx or the ALB in {@code make run-cluster}: one browser origin that serves the
- * static client and forwards {@code /api/auth} and {@code /api/users} to the auth-server and {@code /api/messages}
- * to one chat-server, whose WebSocket port it tells the client through {@code /config.json}.
+ * static client and forwards {@code /api/auth} and {@code /api/users} to the auth-server and {@code /api/messages},
+ * {@code /api/conversations} and {@code /api/conversations/...} to one chat-server, whose WebSocket port it tells the
+ * client through {@code /config.json}. Chat paths match as nginx and the ALB match them (whole path segments), not as
+ * the JDK's contexts do (plain string prefixes, under which {@code /api/conversationsX} would reach the chat-server).
  *
  * <p>Two gateways, each in front of a different chat-server, let two browsers chat across instances. Deployed
  * environments use nginx or the ALB instead (deploy/, cloudformation/); this exists so a laptop needs only a JDK.
@@ -51,8 +53,10 @@ public final class Gateway {
             HttpServer http = HttpServers.create(env, Exposure.from(env, Exposure.DEVELOPMENT), env.integer("HTTP_PORT", 8080, 0, 65535));
             http.createContext("/api/auth/", gateway.forwardTo(auth));
             http.createContext("/api/users", gateway.forwardTo(auth));
-            http.createContext("/api/messages", gateway.forwardTo(chat));
-            http.createContext("/api/", new Routes(new Origins(List.of()), false)); // other API paths: a JSON 404
+            HttpHandler notFound = new Routes(new Origins(List.of()), false); // other API paths: a JSON 404
+            http.createContext("/api/messages", exactly("/api/messages", gateway.forwardTo(chat), notFound));
+            http.createContext("/api/conversations", subtree("/api/conversations", gateway.forwardTo(chat), notFound));
+            http.createContext("/api/", notFound);
             StaticSite.mount(http, Path.of(env.string("STATIC_DIR", "static-client")), wsPort);
             http.start();
             log.info("event=gateway_ready url=http://localhost:{} auth={} chat={} ws_port={}", http.getAddress().getPort(), auth, chat, wsPort);
@@ -60,6 +64,20 @@ public final class Gateway {
             log.error("event=startup_failed reason=\"{}\"", e.getMessage());
             System.exit(2);
         }
+    }
+
+    /** {@code path} itself to {@code handler}; anything else under the context (e.g. {@code path + "X"}) to {@code other}. */
+    private static HttpHandler exactly(String path, HttpHandler handler, HttpHandler other) {
+        return exchange -> (exchange.getRequestURI().getPath().equals(path) ? handler : other).handle(exchange);
+    }
+
+    /** {@code path} and {@code path/...} to {@code handler}; a longer name such as {@code pathX} to {@code other}. */
+    private static HttpHandler subtree(String path, HttpHandler handler, HttpHandler other) {
+        return exchange -> {
+            String requested = exchange.getRequestURI().getPath();
+            boolean inside = requested.equals(path) || requested.startsWith(path + "/");
+            (inside ? handler : other).handle(exchange);
+        };
     }
 
     private HttpHandler forwardTo(URI upstream) {

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import chitchat.chat.messages.Message;
 import chitchat.chat.testing.ChatCluster;
 import chitchat.chat.testing.WsClient;
-import chitchat.chat.ws.Frames;
+import chitchat.chat.protocol.Inbound;
 import chitchat.chat.ws.Limits;
 import com.google.gson.JsonObject;
 import com.sun.management.HotSpotDiagnosticMXBean;
@@ -60,7 +60,7 @@ class FrameFuzzOverSocketProperties {
     private static final Duration WAIT = Duration.ofSeconds(25);
     /** Users who exist; eve connects (her token is valid) but does not exist, so no message can reach her. */
     private static final Set<String> EXISTING = Set.of("alice", "bob", "carol");
-    private static final Set<String> DOCUMENT_FIELDS = Set.of("_id", "conv", "sender", "receiver", "message", "ts", "clientMsgId");
+    private static final Set<String> DOCUMENT_FIELDS = Set.of("_id", "conv", "seq", "sender", "receiver", "message", "ts", "clientMsgId");
 
     private static ChatCluster cluster;
     private static WsClient fuzzer;
@@ -254,12 +254,12 @@ class FrameFuzzOverSocketProperties {
         assertEquals("alice", doc.getString("sender"), "stored under another sender: " + doc);
         String receiver = doc.getString("receiver");
         assertTrue(EXISTING.contains(receiver) && !receiver.equals("alice"), "stored for receiver " + receiver);
-        assertEquals(Message.conversationOf("alice", receiver), doc.getString("conv"));
+        assertEquals(Message.directId("alice", receiver), doc.getString("conv"));
         String text = doc.getString("message");
         int chars = text.codePointCount(0, text.length());
-        assertTrue(chars >= 1 && chars <= Frames.MAX_TEXT_CHARS && !text.isBlank(), "stored a message of " + chars + " characters");
+        assertTrue(chars >= 1 && chars <= Inbound.MAX_TEXT_CHARS && !text.isBlank(), "stored a message of " + chars + " characters");
         String clientMsgId = doc.getString("clientMsgId");
-        assertTrue(clientMsgId != null && !clientMsgId.isEmpty() && clientMsgId.length() <= Frames.MAX_CLIENT_MSG_ID_CHARS,
+        assertTrue(clientMsgId != null && !clientMsgId.isEmpty() && clientMsgId.length() <= Inbound.MAX_CLIENT_MSG_ID_CHARS,
                 "stored clientMsgId " + clientMsgId);
         assertNotNull(doc.getDate("ts"));
     }

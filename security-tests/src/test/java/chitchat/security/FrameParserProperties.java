@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import chitchat.chat.ws.Frames;
+import chitchat.chat.protocol.Inbound;
+import chitchat.chat.protocol.InvalidFrame;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -22,13 +23,13 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /**
- * {@link Frames#parseSend}, the one place a client's WebSocket text becomes a message, on hostile input: it never
- * throws anything but {@link Frames.Invalid}, and what it accepts keeps the contract's rules (a {@code chat msg}
+ * {@link Inbound#parse}, the one place a client's WebSocket text becomes a message, on hostile input: it never
+ * throws anything but {@link InvalidFrame}, and what it accepts keeps the contract's rules (a {@code chat msg}
  * with string fields, 1-4096 characters of text, a clientMsgId of 1-100 characters).
  */
 class FrameParserProperties {
 
-    private static final Set<String> CODES = Set.of("bad_json", "unknown_type", "invalid_message");
+    private static final Set<String> CODES = Set.of("bad_json", "unknown_type", "invalid_message", "invalid_frame", "not_found");
     private static final List<String> USERS = List.of("alice", "bob", "carol");
 
     @Property(tries = 1000)
@@ -47,11 +48,11 @@ class FrameParserProperties {
         String message = fields.get("message").getAsString();
         String clientMsgId = fields.get("clientMsgId").getAsString();
         int chars = message.codePointCount(0, message.length());
-        boolean valid = chars >= 1 && chars <= Frames.MAX_TEXT_CHARS && !message.isBlank()
-                && !clientMsgId.isEmpty() && clientMsgId.length() <= Frames.MAX_CLIENT_MSG_ID_CHARS
+        boolean valid = chars >= 1 && chars <= Inbound.MAX_TEXT_CHARS && !message.isBlank()
+                && !clientMsgId.isEmpty() && clientMsgId.length() <= Inbound.MAX_CLIENT_MSG_ID_CHARS
                 && noLoneSurrogate(message) && noLoneSurrogate(clientMsgId);
         if (valid) {
-            Frames.Send send = Frames.parseSend(frame.render());
+            Inbound.ChatToUser send = (Inbound.ChatToUser) Inbound.parse(frame.render());
             assertEquals(fields.get("receiver").getAsString(), send.receiver());
             assertEquals(message, send.message());
             assertEquals(clientMsgId, send.clientMsgId());
@@ -87,13 +88,13 @@ class FrameParserProperties {
         assertThrowsInvalid(text);
     }
 
-    /** The property: {@link Frames.Invalid} with a known code, or a frame that keeps every rule. */
+    /** The property: {@link InvalidFrame} with a known code, or a frame that keeps every rule. */
     static void check(String text) {
-        Frames.Send send;
+        Inbound parsed;
         try {
-            send = Frames.parseSend(text);
-        } catch (Frames.Invalid e) {
-            assertTrue(CODES.contains(e.code()), "unknown error code " + e.code());
+            parsed = Inbound.parse(text);
+        } catch (InvalidFrame e) {
+            assertTrue(CODES.contains(e.code().wire()), "unknown error code " + e.code());
             assertNotNull(e.getMessage());
             assertFalse(e.getMessage().isBlank());
             Leaks.assertNoInternals("error message", e.getMessage());
@@ -102,16 +103,23 @@ class FrameParserProperties {
             fail("parseSend threw " + t + " for " + Leaks.abbreviate(text), t);
             return;
         }
+        JsonObject frame = strictParse(text);
+        if (!(parsed instanceof Inbound.ChatToUser send)) {
+            // A mutation that made another valid frame kind (a v2 chat msg, read, typing...): its type must be the text's.
+            String type = stringField(frame, "type");
+            assertTrue(type != null && (type.equals("chat msg") || Set.of("read", "delivered", "typing", "watch").contains(type)),
+                    "accepted " + parsed + " from " + Leaks.abbreviate(text));
+            return;
+        }
         assertNotNull(send.receiver());
         assertNotNull(send.message());
         int chars = send.message().codePointCount(0, send.message().length());
-        assertTrue(chars >= 1 && chars <= Frames.MAX_TEXT_CHARS, "accepted a message of " + chars + " characters");
+        assertTrue(chars >= 1 && chars <= Inbound.MAX_TEXT_CHARS, "accepted a message of " + chars + " characters");
         assertFalse(send.message().isBlank(), "accepted a blank message");
         assertTrue(send.clientMsgId() != null && !send.clientMsgId().isEmpty()
-                && send.clientMsgId().length() <= Frames.MAX_CLIENT_MSG_ID_CHARS, "accepted clientMsgId " + send.clientMsgId());
+                && send.clientMsgId().length() <= Inbound.MAX_CLIENT_MSG_ID_CHARS, "accepted clientMsgId " + send.clientMsgId());
 
         // What was accepted is what a strict JSON parser reads in the text: a chat msg with these string fields.
-        JsonObject frame = strictParse(text);
         assertEquals("chat msg", stringField(frame, "type"));
         assertEquals(send.receiver(), stringField(frame, "receiver"));
         assertEquals(send.message(), stringField(frame, "message"));
@@ -120,9 +128,9 @@ class FrameParserProperties {
 
     private static void assertThrowsInvalid(String text) {
         try {
-            Frames.parseSend(text);
+            Inbound.parse(text);
             fail("accepted " + Leaks.abbreviate(text));
-        } catch (Frames.Invalid expected) {
+        } catch (InvalidFrame expected) {
             // refused, as it should be
         }
     }

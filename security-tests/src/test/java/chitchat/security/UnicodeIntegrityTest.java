@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import chitchat.chat.testing.WsClient;
-import chitchat.chat.ws.Frames;
+import chitchat.chat.protocol.Inbound;
+import chitchat.chat.protocol.InvalidFrame;
 import chitchat.json.Json;
 import com.google.gson.JsonObject;
 import java.net.http.HttpResponse;
@@ -62,8 +63,8 @@ class UnicodeIntegrityTest {
     @Test
     void unpairedSurrogatesAreRefused() {
         for (String text : new String[] {"\ud800", "x\udfffx", "\ude00\ud83d"}) {
-            assertThrows(Frames.Invalid.class, () -> Frames.parseSend(escapedChatFrame(text, "lone")), text);
-            assertThrows(Frames.Invalid.class, () -> Frames.parseSend(escapedChatFrameWithId("hello", text)), "clientMsgId " + text);
+            assertThrows(InvalidFrame.class, () -> Inbound.parse(escapedChatFrame(text, "lone")), text);
+            assertThrows(InvalidFrame.class, () -> Inbound.parse(escapedChatFrameWithId("hello", text)), "clientMsgId " + text);
         }
         WsClient alice = site.browserSocket(aliceToken);
         alice.send(escapedChatFrame("x\ud800x", "lone-over-the-socket"));

@@ -1,7 +1,8 @@
 package chitchat.bench.jmh;
 
 import chitchat.chat.messages.Message;
-import chitchat.chat.ws.Frames;
+import chitchat.chat.protocol.Frames;
+import chitchat.chat.protocol.Inbound;
 import chitchat.json.Json;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
@@ -30,21 +31,21 @@ public class FramesBenchmark {
 
     private final String inbound = "{\"type\":\"chat msg\",\"receiver\":\"bob\","
             + "\"message\":\"the quick brown fox jumps over the lazy dog, message 12345\",\"clientMsgId\":\"c-5f1e2d3c-12345\"}";
-    private final Message stored = new Message(new ObjectId(), "alice", "bob",
-            "the quick brown fox jumps over the lazy dog, message 12345", Instant.now(), "c-5f1e2d3c-12345");
+    private final Message stored = new Message(new ObjectId(), "alice|bob", 12345, "alice", "bob",
+            "the quick brown fox jumps over the lazy dog, message 12345", Instant.now(), "c-5f1e2d3c-12345", null);
 
     @Benchmark
-    public Frames.Send parseSend() {
-        return Frames.parseSend(inbound);
+    public Inbound parseSend() {
+        return Inbound.parse(inbound);
     }
 
     @Benchmark
     public String writeAck() {
-        return Frames.ack(stored);
+        return Frames.ack(stored.frame());
     }
 
     @Benchmark
     public String writeChatMessage() {
-        return Json.write(Frames.chatMessage(stored));
+        return Json.write(stored.frame());
     }
 }

@@ -61,9 +61,9 @@ public class FanOutBenchmark {
             receiverSockets.add(socket);
             registry.add(new Connection(socket, session("bob"), limits, metrics));
         }
-        Message message = new Message(new ObjectId(), "alice", "bob",
-                "the quick brown fox jumps over the lazy dog, message 12345", Instant.now(), "c-5f1e2d3c-12345");
-        payload = Json.write(Frames.chatMessage(message));
+        Message message = new Message(new ObjectId(), "alice|bob", 12345, "alice", "bob",
+                "the quick brown fox jumps over the lazy dog, message 12345", Instant.now(), "c-5f1e2d3c-12345", null);
+        payload = Json.write(message.frame());
     }
 
     @Benchmark

@@ -1,7 +1,6 @@
 package chitchat.chat.messages;
 
-import chitchat.chat.ws.Frames;
-import chitchat.config.Env;
+import chitchat.chat.protocol.Frames;
 import chitchat.http.ApiException;
 import chitchat.http.Reply;
 import chitchat.http.Request;
@@ -13,7 +12,8 @@ import java.util.Optional;
 import org.bson.types.ObjectId;
 
 /**
- * {@code GET /api/messages}: a conversation's history ({@code with=}), or everything since an id ({@code after=}).
+ * v1 {@code GET /api/messages}: a direct conversation's history ({@code with=}), or everything since an id
+ * ({@code after=}). v2 clients use {@code /api/conversations/{id}/messages}, paged by seq; this stays for v1 ones.
  *
  * <p>Every query is scoped to the caller: the conversation key always includes the caller's own name, and the
  * catch-up filter names the caller as sender or receiver, so no parameter can reach someone else's messages.
@@ -22,18 +22,14 @@ import org.bson.types.ObjectId;
  */
 public final class HistoryApi {
 
-    static final int DEFAULT_LIMIT = 50;
-    static final int MAX_LIMIT = 200;
-
     private final MessageStore messages;
     private final Tokens tokens;
     private final HistoryThrottle throttle;
 
-    /** The API with the per-user limits of {@code env} ({@link HistoryThrottle}). */
-    public HistoryApi(MessageStore messages, Tokens tokens, Env env) {
+    public HistoryApi(MessageStore messages, Tokens tokens, HistoryThrottle throttle) {
         this.messages = messages;
         this.tokens = tokens;
-        this.throttle = new HistoryThrottle(HistoryThrottle.Settings.from(env), System::nanoTime);
+        this.throttle = throttle;
     }
 
     public void register(Routes routes) {
@@ -41,7 +37,7 @@ public final class HistoryApi {
     }
 
     /** The contract's shapes: {@code {"users":[a,b],"msgs":[...]}} and {@code {"msgs":[...]}}. */
-    record Conversation(List<String> users, List<Frames.ChatMessage> msgs) {
+    record DirectHistory(List<String> users, List<Frames.ChatMessage> msgs) {
     }
 
     record CatchUp(List<Frames.ChatMessage> msgs) {
@@ -59,29 +55,13 @@ public final class HistoryApi {
         Optional<String> with = request.query("with");
         if (with.isPresent()) {
             String other = Usernames.canonical(with.get()).orElseThrow(() -> ApiException.badRequest("'with' must be a username."));
-            int limit = limit(request, DEFAULT_LIMIT);
+            int limit = Paging.limit(request, Paging.DEFAULT_LIMIT);
             List<Message> page = messages.conversation(caller, other, id(request, "before"), limit);
-            return Reply.ok(new Conversation(List.of(caller, other), page.stream().map(Frames::chatMessage).toList()));
+            return Reply.ok(new DirectHistory(List.of(caller, other), page.stream().map(Message::frame).toList()));
         }
-        int limit = limit(request, MAX_LIMIT);
+        int limit = Paging.limit(request, Paging.MAX_LIMIT);
         List<Message> page = messages.since(caller, id(request, "after"), limit);
-        return Reply.ok(new CatchUp(page.stream().map(Frames::chatMessage).toList()));
-    }
-
-    private static int limit(Request request, int fallback) {
-        Optional<String> raw = request.query("limit");
-        if (raw.isEmpty()) {
-            return fallback;
-        }
-        try {
-            int limit = Integer.parseInt(raw.get());
-            if (limit >= 1 && limit <= MAX_LIMIT) {
-                return limit;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw ApiException.badRequest("'limit' must be a number from 1 to " + MAX_LIMIT + ".");
+        return Reply.ok(new CatchUp(page.stream().map(Message::frame).toList()));
     }
 
     private static Optional<ObjectId> id(Request request, String name) {

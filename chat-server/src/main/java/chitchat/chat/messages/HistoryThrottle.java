@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * per click or scroll, so the default burst of 20 covers a long absence. Limits are per instance and in memory,
  * like the login throttle: with N chat-servers a user gets N times the allowance.
  */
-final class HistoryThrottle {
+public final class HistoryThrottle {
 
     private static final Logger log = LoggerFactory.getLogger(HistoryThrottle.class);
     /** How often users who have gone quiet are forgotten, so the map holds only recently active users. */
@@ -41,7 +41,7 @@ final class HistoryThrottle {
     }
 
     /** One request's place among its user's requests in flight; closing it frees the place. */
-    interface Permit extends AutoCloseable {
+    public interface Permit extends AutoCloseable {
         @Override
         void close();
     }
@@ -50,6 +50,11 @@ final class HistoryThrottle {
     private final LongSupplier nanoClock;
     private final Map<String, Allowance> users = new ConcurrentHashMap<>();
     private volatile long nextSweep;
+
+    /** The limits {@code env} sets (or the defaults), one allowance per user shared by every history endpoint. */
+    public static HistoryThrottle from(Env env) {
+        return new HistoryThrottle(Settings.from(env), System::nanoTime);
+    }
 
     HistoryThrottle(Settings settings, LongSupplier nanoClock) {
         this.settings = settings;
@@ -62,7 +67,7 @@ final class HistoryThrottle {
     }
 
     /** A permit for one history request of {@code user}, or a 429 {@link ApiException} with {@code Retry-After}. */
-    Permit acquire(String user) {
+    public Permit acquire(String user) {
         long now = nanoClock.getAsLong();
         sweep(now);
         Allowance allowance = users.computeIfAbsent(user, u -> new Allowance(new TokenBucket(settings.perSecond(), settings.burst(), now)));

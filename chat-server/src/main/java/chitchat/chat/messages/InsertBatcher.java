@@ -22,13 +22,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Group commit: messages from many connections are written in one {@code insertMany}, and each sender waits only
- * for the batch that holds its message.
+ * Group commit: messages from many connections are numbered and written together, and each sender waits only for
+ * the batch that holds its message.
  *
- * <p>Under light load a batch holds one message and this costs a thread hand-off. Under heavy load, while one
- * batch is being written the next one gathers, so the number of database round trips grows far slower than the
- * message rate. Inserts are unordered: a duplicate (a re-sent {@code clientMsgId}) fails alone, and is answered
- * with the copy already stored.
+ * <p>A batch costs one round trip per conversation in it to reserve its numbers ({@link Numbering#reserve}: all the
+ * batch's messages to one conversation share one), one {@code insertMany} for all of them, and one bulk update each
+ * for the conversations' latest messages and the senders' marks ({@link Numbering#stored}). Under light load a batch
+ * holds one message; under heavy load, while one batch is being written the next one gathers, so the number of
+ * round trips grows far slower than the message rate.
+ *
+ * <p>Inserts are unordered: a duplicate (a re-sent {@code clientMsgId}) fails alone, and is answered with the copy
+ * already stored; the number reserved for it is left unused. So is a number reserved for a message whose sender
+ * turned out not to be a member, and every number of a batch whose insert failed: numbers are never reused, so a
+ * gap in a conversation's seqs is normal, and two messages never share one.
  */
 final class InsertBatcher implements AutoCloseable {
 
@@ -36,30 +42,39 @@ final class InsertBatcher implements AutoCloseable {
     static final int MAX_BATCH = 256;
     private static final int MAX_WAITING = 8192;
 
-    private record Pending(Message message, Document document, CompletableFuture<MessageStore.Saved> result) {
+    /** A message waiting for its batch; {@code createDirect} when a v1 client wrote to a name. */
+    private record Pending(Message message, boolean createDirect, CompletableFuture<MessageStore.Saved> result) {
     }
 
     private final MongoCollection<Document> collection;
+    private final Numbering numbering;
     private final Function<Message, MessageStore.Saved> findDuplicate;
     private final BlockingQueue<Pending> waiting = new ArrayBlockingQueue<>(MAX_WAITING);
     private final Thread writer;
     private volatile boolean closed;
 
-    InsertBatcher(MongoCollection<Document> collection, Function<Message, MessageStore.Saved> findDuplicate) {
+    InsertBatcher(MongoCollection<Document> collection, Numbering numbering, Function<Message, MessageStore.Saved> findDuplicate) {
         this.collection = collection;
+        this.numbering = numbering;
         this.findDuplicate = findDuplicate;
         this.writer = Thread.ofPlatform().name("message-writer").daemon().start(this::writeLoop);
     }
 
-    /** Stores the message with the next batch and waits until that batch is written. */
-    MessageStore.Saved save(Message message, Document document) {
-        Pending pending = new Pending(message, document, new CompletableFuture<>());
+    /**
+     * Stores the message with the next batch and waits until that batch is written. A message with seq 0 is numbered
+     * here; one with a seq already reserved (a system message) is stored under it.
+     */
+    MessageStore.Saved save(Message message, boolean createDirect) {
+        Pending pending = new Pending(message, createDirect, new CompletableFuture<>());
         if (closed || !waiting.offer(pending)) {
             throw new MongoException("the message store is overloaded or closing");
         }
         try {
             return pending.result().get(20, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof MessageStore.NotMember notMember) {
+                throw notMember;
+            }
             throw e.getCause() instanceof MongoException m ? m : new MongoException("store write failed", e.getCause());
         } catch (TimeoutException e) {
             throw new MongoException("store write timed out");
@@ -92,26 +107,94 @@ final class InsertBatcher implements AutoCloseable {
     }
 
     private void write(List<Pending> batch) {
+        Map<Pending, Reservation> numbered = number(batch);
+        List<Pending> toInsert = new ArrayList<>(numbered.keySet());
+        if (toInsert.isEmpty()) {
+            return;
+        }
+        List<Message> stored = new ArrayList<>(toInsert.size());
+        List<Runnable> completions = new ArrayList<>(toInsert.size());
         try {
-            collection.insertMany(batch.stream().map(Pending::document).toList(), new InsertManyOptions().ordered(false));
-            batch.forEach(p -> p.result().complete(new MessageStore.Saved(p.message(), false)));
+            collection.insertMany(toInsert.stream().map(p -> MessageStore.document(numbered.get(p).message())).toList(),
+                    new InsertManyOptions().ordered(false));
+            toInsert.forEach(p -> {
+                stored.add(numbered.get(p).message());
+                completions.add(() -> p.result().complete(numbered.get(p).saved()));
+            });
         } catch (MongoBulkWriteException e) {
             Map<Integer, BulkWriteError> failed = new HashMap<>();
             e.getWriteErrors().forEach(error -> failed.put(error.getIndex(), error));
-            for (int i = 0; i < batch.size(); i++) {
-                Pending p = batch.get(i);
+            for (int i = 0; i < toInsert.size(); i++) {
+                Pending p = toInsert.get(i);
                 BulkWriteError error = failed.get(i);
                 if (error == null) {
-                    p.result().complete(new MessageStore.Saved(p.message(), false));
+                    stored.add(numbered.get(p).message());
+                    completions.add(() -> p.result().complete(numbered.get(p).saved()));
                 } else if (ErrorCategory.fromErrorCode(error.getCode()) == ErrorCategory.DUPLICATE_KEY) {
-                    completeDuplicate(p);
+                    completions.add(() -> completeDuplicate(p));
                 } else {
                     p.result().completeExceptionally(new MongoException(error.getCode(), error.getMessage()));
                 }
             }
         } catch (MongoException e) {
-            batch.forEach(p -> p.result().completeExceptionally(e));
+            toInsert.forEach(p -> p.result().completeExceptionally(e));
+            return;
         }
+        // Before the acks: a client that is acked and then lists its conversations sees its message as the latest,
+        // and itself as having read it. If this fails the messages are stored all the same (and acked); only the
+        // previews and the senders' marks lag until the next message.
+        try {
+            if (!stored.isEmpty()) {
+                numbering.stored(stored);
+            }
+        } catch (RuntimeException e) {
+            log.warn("event=conversation_update_failed messages={} error=\"{}\"", stored.size(), e.toString());
+        }
+        completions.forEach(Runnable::run);
+    }
+
+    /** A message with its number, and the members it goes to. */
+    private record Reservation(Message message, java.util.Set<String> members) {
+        MessageStore.Saved saved() {
+            return new MessageStore.Saved(message, false, members);
+        }
+    }
+
+    /**
+     * Numbers the batch: one reservation per conversation for all of its messages without a seq, in the order they
+     * were queued. A message whose sender is not a member (or whose conversation does not exist) fails here, before
+     * anything is written; so does every message of a conversation whose reservation failed.
+     */
+    private Map<Pending, Reservation> number(List<Pending> batch) {
+        Map<Pending, Reservation> numbered = new java.util.LinkedHashMap<>();
+        Map<String, List<Pending>> byConversation = new java.util.LinkedHashMap<>();
+        for (Pending p : batch) {
+            if (p.message().seq() > 0) {
+                numbered.put(p, new Reservation(p.message(), java.util.Set.of()));
+            } else {
+                byConversation.computeIfAbsent(p.message().conversation(), c -> new ArrayList<>()).add(p);
+            }
+        }
+        byConversation.forEach((conversation, pendings) -> {
+            String creator = pendings.stream().filter(Pending::createDirect).map(p -> p.message().sender()).findFirst().orElse(null);
+            java.util.Optional<Numbering.Reserved> reserved;
+            try {
+                reserved = numbering.reserve(conversation, pendings.size(), creator);
+            } catch (RuntimeException e) {
+                MongoException failure = e instanceof MongoException m ? m : new MongoException("numbering failed", e);
+                pendings.forEach(p -> p.result().completeExceptionally(failure));
+                return;
+            }
+            long next = reserved.map(Numbering.Reserved::first).orElse(0L);
+            for (Pending p : pendings) {
+                if (reserved.isEmpty() || !reserved.get().members().contains(p.message().sender())) {
+                    p.result().completeExceptionally(new MessageStore.NotMember(conversation));
+                } else {
+                    numbered.put(p, new Reservation(p.message().numbered(next++), reserved.get().members()));
+                }
+            }
+        });
+        return numbered;
     }
 
     private void completeDuplicate(Pending p) {

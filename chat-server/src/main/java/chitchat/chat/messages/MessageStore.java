@@ -1,5 +1,7 @@
 package chitchat.chat.messages;
 
+import chitchat.chat.protocol.Frames;
+import com.mongodb.MongoException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
@@ -14,89 +16,144 @@ import java.util.Collections;
 import java.util.Date;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.bson.types.ObjectId;
 
 /**
- * The {@code messages} collection: one document {@code {_id, conv, sender, receiver, message, ts, clientMsgId}}
- * per message, indexed on {@code (conv, _id)} for history pages and unique on {@code (sender, clientMsgId)}.
+ * The {@code messages} collection: one document {@code {_id, conv, seq, sender, receiver?, message, ts, clientMsgId,
+ * system?}} per message.
  *
- * <p>That unique index makes sending idempotent without a read-before-write: a client that re-sends after a lost
- * ack inserts again, the index refuses the duplicate, and the first copy is returned instead.
+ * <p>Unique on {@code (conv, seq)}, so no two messages of a conversation can ever share a number, whatever a bug
+ * elsewhere did; and unique on {@code (sender, clientMsgId)}, which makes sending idempotent without a
+ * read-before-write: a client that re-sends after a lost ack inserts again, the index refuses the duplicate, and the
+ * first copy is returned instead.
  */
 public final class MessageStore implements AutoCloseable {
 
-    /** What {@link #save} did: stored the message, or found it already stored (a re-send). */
-    public record Saved(Message message, boolean duplicate) {
+    /** A message to store: {@code receiver} in a direct conversation; {@code createDirect} for a v1 sender. */
+    public record Draft(String conversation, String sender, String receiver, String text, String clientMsgId, boolean createDirect) {
     }
 
     /**
-     * How far before an {@code after=} id catch-up starts: ids from different instances are ordered by time only
-     * roughly, so a message stored a moment before another may carry a slightly larger id. The client drops ids
-     * it already has, so the overlap costs a little bandwidth and never shows a message twice.
+     * What {@link #save} did: stored the message, or found it already stored (a re-send), and for a new message the
+     * members it goes to, as they were when it was numbered.
+     */
+    public record Saved(Message message, boolean duplicate, Set<String> members) {
+    }
+
+    /** The sender is not a member of the conversation, or there is no such conversation: nothing was stored. */
+    public static final class NotMember extends RuntimeException {
+        public NotMember(String conversation) {
+            super("not a member of " + conversation, null, false, false);
+        }
+    }
+
+    /**
+     * How far before an {@code after=} id the v1 catch-up starts: ids from different instances are ordered by time
+     * only roughly. (v2 catches up by seq, which needs no overlap.)
      */
     static final Duration CATCH_UP_OVERLAP = Duration.ofSeconds(5);
 
     private final MongoCollection<Document> messages;
     private final InsertBatcher batcher;
 
-    public MessageStore(MongoDatabase database) {
+    public MessageStore(MongoDatabase database, Numbering numbering) {
         this.messages = database.getCollection("messages");
+        // Partial: a v1 message has no seq until the migration numbers it, and MongoDB would take every missing seq
+        // as the same null.
+        messages.createIndex(Indexes.ascending("conv", "seq"), new IndexOptions().unique(true).name("conv_seq_unique")
+                .partialFilterExpression(Filters.exists("seq")));
         messages.createIndex(Indexes.ascending("conv", "_id"), new IndexOptions().name("conv_id"));
         messages.createIndex(Indexes.ascending("sender", "clientMsgId"), new IndexOptions().unique(true).name("sender_clientMsgId_unique"));
         messages.createIndex(Indexes.ascending("receiver", "_id"), new IndexOptions().name("receiver_id"));
-        this.batcher = new InsertBatcher(messages, this::existing);
+        this.batcher = new InsertBatcher(messages, numbering, this::existing);
     }
 
-    /** Stores a new message, or returns the one this sender already stored under the same {@code clientMsgId}. */
-    public Saved save(String sender, String receiver, String text, String clientMsgId) {
-        Message message = new Message(new ObjectId(), sender, receiver, text, Instant.now().truncatedTo(ChronoUnit.MILLIS), clientMsgId);
-        return batcher.save(message, toDocument(message));
+    /**
+     * Numbers and stores a new message, or returns the one this sender already stored under the same
+     * {@code clientMsgId}.
+     *
+     * @throws NotMember when the sender may not write to the conversation
+     * @throws MongoException when it could not be stored
+     */
+    public Saved save(Draft draft) {
+        Message message = new Message(new ObjectId(), draft.conversation(), 0, draft.sender(), draft.receiver(), draft.text(),
+                Instant.now().truncatedTo(ChronoUnit.MILLIS), draft.clientMsgId(), null);
+        return batcher.save(message, draft.createDirect());
+    }
+
+    /** Stores a system message under the seq already reserved for it (with the change it records). */
+    public Message saveSystem(String conversation, long seq, String text, Frames.SystemEvent event) {
+        Message message = new Message(new ObjectId(), conversation, seq, event.actor(), null, text,
+                Instant.now().truncatedTo(ChronoUnit.MILLIS), "system:" + new ObjectId().toHexString(), event);
+        return batcher.save(message, false).message();
     }
 
     /** The copy of a re-sent message that is already stored. */
     private Saved existing(Message resent) {
-        return find(resent.sender(), resent.clientMsgId()).map(existing -> new Saved(existing, true))
-                .orElseThrow(() -> new com.mongodb.MongoException("duplicate key but no stored message for " + resent.clientMsgId()));
+        return find(resent.sender(), resent.clientMsgId()).map(existing -> new Saved(existing, true, Set.of()))
+                .orElseThrow(() -> new MongoException("duplicate key but no stored message for " + resent.clientMsgId()));
     }
 
     public Optional<Message> find(String sender, String clientMsgId) {
         return Optional.ofNullable(messages.find(Filters.and(Filters.eq("sender", sender), Filters.eq("clientMsgId", clientMsgId))).first())
-                .map(MessageStore::fromDocument);
+                .map(MessageStore::message);
     }
 
-    /** The newest {@code limit} messages between two users, older than {@code before} when given, oldest first. */
+    /** The newest {@code limit} messages of a conversation, with a seq below {@code before} when given, oldest first. */
+    public List<Message> before(String conversation, Optional<Long> before, int limit) {
+        Bson filter = Filters.eq("conv", conversation);
+        if (before.isPresent()) {
+            filter = Filters.and(filter, Filters.lt("seq", before.get()));
+        }
+        List<Message> page = new ArrayList<>(limit);
+        messages.find(filter).sort(Sorts.descending("seq")).limit(limit).forEach(doc -> page.add(message(doc)));
+        Collections.reverse(page);
+        return page;
+    }
+
+    /** Up to {@code limit} messages of a conversation with a seq above {@code after}, oldest first. */
+    public List<Message> after(String conversation, long after, int limit) {
+        List<Message> page = new ArrayList<>(limit);
+        messages.find(Filters.and(Filters.eq("conv", conversation), Filters.gt("seq", after)))
+                .sort(Sorts.ascending("seq")).limit(limit).forEach(doc -> page.add(message(doc)));
+        return page;
+    }
+
+    /** v1: the newest {@code limit} messages between two users, older than {@code before} when given, oldest first. */
     public List<Message> conversation(String a, String b, Optional<ObjectId> before, int limit) {
-        Bson filter = Filters.eq("conv", Message.conversationOf(a, b));
+        Bson filter = Filters.eq("conv", Message.directId(a, b));
         if (before.isPresent()) {
             filter = Filters.and(filter, Filters.lt("_id", before.get()));
         }
         List<Message> page = new ArrayList<>(limit);
-        messages.find(filter).sort(Sorts.descending("_id")).limit(limit).forEach(doc -> page.add(fromDocument(doc)));
+        messages.find(filter).sort(Sorts.descending("_id")).limit(limit).forEach(doc -> page.add(message(doc)));
         Collections.reverse(page);
         return page;
     }
 
     /**
-     * Up to {@code limit} of {@code user}'s messages in every conversation, oldest first: some from the
+     * v1: up to {@code limit} of {@code user}'s direct messages in every conversation, oldest first: some from the
      * {@link #CATCH_UP_OVERLAP} before {@code after}, which another instance may have stored late (at most half the
      * page, the nearest ones), then the rest of the page strictly newer than {@code after} (or from the first).
      *
      * <p>So a full page always holds something newer than {@code after}, and a short page means there is nothing
      * newer left: a client that asks again after the newest id it got always moves forward, and stops at a short
-     * page, however many messages fall inside the overlap.
+     * page, however many messages fall inside the overlap. Group messages are not included: a v1 client has no way
+     * to show them.
      */
     public List<Message> since(String user, Optional<ObjectId> after, int limit) {
         Bson mine = Filters.or(Filters.eq("sender", user), Filters.eq("receiver", user));
         List<Message> page = new ArrayList<>(limit);
         if (after.isPresent() && limit > 1) {
             Bson overlap = Filters.and(mine, Filters.gte("_id", overlapStart(after.get())), Filters.lte("_id", after.get()));
-            messages.find(overlap).sort(Sorts.descending("_id")).limit(limit / 2).forEach(doc -> page.add(fromDocument(doc)));
+            messages.find(overlap).sort(Sorts.descending("_id")).limit(limit / 2).forEach(doc -> page.add(message(doc)));
             Collections.reverse(page);
         }
         Bson newer = after.map(id -> Filters.and(mine, Filters.gt("_id", id))).orElse(mine);
-        messages.find(newer).sort(Sorts.ascending("_id")).limit(limit - page.size()).forEach(doc -> page.add(fromDocument(doc)));
+        messages.find(newer).sort(Sorts.ascending("_id")).limit(limit - page.size()).forEach(doc -> page.add(message(doc)));
         return page;
     }
 
@@ -116,18 +173,38 @@ public final class MessageStore implements AutoCloseable {
         batcher.close();
     }
 
-    private static Document toDocument(Message m) {
-        return new Document("_id", m.id())
+    /** A message as it is stored (and kept as a conversation's latest). */
+    public static Document document(Message m) {
+        Document doc = new Document("_id", m.id())
                 .append("conv", m.conversation())
-                .append("sender", m.sender())
-                .append("receiver", m.receiver())
-                .append("message", m.text())
+                .append("seq", m.seq())
+                .append("sender", m.sender());
+        if (m.receiver() != null) {
+            doc.append("receiver", m.receiver());
+        }
+        doc.append("message", m.text())
                 .append("ts", Date.from(m.ts()))
                 .append("clientMsgId", m.clientMsgId());
+        if (m.system() != null) {
+            Document system = new Document("action", m.system().action()).append("actor", m.system().actor());
+            if (m.system().target() != null) {
+                system.append("target", m.system().target());
+            }
+            if (m.system().name() != null) {
+                system.append("name", m.system().name());
+            }
+            doc.append("system", system);
+        }
+        return doc;
     }
 
-    private static Message fromDocument(Document d) {
-        return new Message(d.getObjectId("_id"), d.getString("sender"), d.getString("receiver"),
-                d.getString("message"), d.getDate("ts").toInstant(), d.getString("clientMsgId"));
+    /** A stored message; a v1 one not numbered yet reads with seq 0. */
+    public static Message message(Document d) {
+        Document system = d.get("system", Document.class);
+        Number seq = d.get("seq", Number.class);
+        return new Message(d.getObjectId("_id"), d.getString("conv"), seq == null ? 0 : seq.longValue(), d.getString("sender"),
+                d.getString("receiver"), d.getString("message"), d.getDate("ts").toInstant(), d.getString("clientMsgId"),
+                system == null ? null : new Frames.SystemEvent(system.getString("action"), system.getString("actor"),
+                        system.getString("target"), system.getString("name")));
     }
 }

@@ -1,6 +1,9 @@
 package chitchat.chat.ws;
 
 import chitchat.chat.ChatMetrics;
+import chitchat.chat.protocol.ErrorCode;
+import chitchat.chat.protocol.Frames;
+import chitchat.chat.protocol.Inbound;
 import chitchat.ratelimit.TokenBucket;
 import chitchat.token.Tokens;
 import java.nio.ByteBuffer;
@@ -101,7 +104,7 @@ public final class Connection {
     /** A text frame from the client. Called on a decoder thread: never blocks. */
     void received(String frame) {
         if (!accepting) {
-            send(Frames.error("shutting_down", "The server is restarting; reconnect and send this again.", Frames.clientMsgIdOf(frame)));
+            send(Frames.error(ErrorCode.SHUTTING_DOWN, "The server is restarting; reconnect and send this again.", Inbound.clientMsgIdOf(frame)));
             return;
         }
         if (!rate.tryTake()) {
@@ -109,7 +112,7 @@ public final class Connection {
             if (struckOut()) {
                 return;
             }
-            send(Frames.error("rate_limited", "You are sending too fast; slow down.", Frames.clientMsgIdOf(frame)));
+            send(Frames.error(ErrorCode.RATE_LIMITED, "You are sending too fast; slow down.", Inbound.clientMsgIdOf(frame)));
             return;
         }
         if (!inbox.offer(frame)) {
@@ -128,7 +131,7 @@ public final class Connection {
             return;
         }
         if (rate.tryTake()) {
-            send(Frames.error("bad_frame", "Send text frames holding JSON.", null));
+            send(Frames.error(ErrorCode.BAD_FRAME, "Send text frames holding JSON.", null));
         }
     }
 
@@ -252,7 +255,7 @@ public final class Connection {
                     handler.handle(this, frame);
                 } catch (Throwable t) {
                     log.error("event=frame_failed user={} error=\"{}\"", user, t.toString(), t);
-                    send(Frames.error("internal", "Something went wrong on our side; please retry.", Frames.clientMsgIdOf(frame)));
+                    send(Frames.error(ErrorCode.INTERNAL, "Something went wrong on our side; please retry.", Inbound.clientMsgIdOf(frame)));
                 }
             }
         } catch (InterruptedException e) {

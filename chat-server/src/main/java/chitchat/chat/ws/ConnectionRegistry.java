@@ -1,6 +1,7 @@
 package chitchat.chat.ws;
 
 import chitchat.chat.broker.Broker;
+import chitchat.chat.protocol.Frames;
 import chitchat.json.Json;
 import com.google.gson.JsonObject;
 import java.util.ArrayList;

@@ -94,10 +94,21 @@ public final class ChatCluster implements AutoCloseable {
     }
 
     public HttpResponse<String> get(int instance, String pathAndQuery, String token) {
+        return request(instance, "GET", pathAndQuery, token, null);
+    }
+
+    /** Any request, with a JSON body when {@code jsonBody} is not null (an object, written with gson). */
+    public HttpResponse<String> request(int instance, String method, String pathAndQuery, String token, Object jsonBody) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + instance(instance).httpPort() + pathAndQuery))
                 .timeout(Duration.ofSeconds(10));
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
+        }
+        if (jsonBody != null) {
+            request.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(chitchat.json.Json.write(jsonBody)));
+        } else {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
         }
         try {
             return http.send(request.build(), HttpResponse.BodyHandlers.ofString());

@@ -70,6 +70,26 @@ public final class WsClient extends WebSocketClient {
         sendJson(Map.of("type", "chat msg", "receiver", receiver, "message", message, "clientMsgId", clientMsgId));
     }
 
+    /** A v2 {@code chat msg} to a conversation. */
+    public void say(String conversation, String message, String clientMsgId) {
+        sendJson(Map.of("type", "chat msg", "conversation", conversation, "message", message, "clientMsgId", clientMsgId));
+    }
+
+    /** The next frame that matches, skipping others, within {@code timeout}. */
+    public JsonObject next(Predicate<JsonObject> filter, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new AssertionError("no matching frame within " + timeout);
+            }
+            JsonObject frame = next(Duration.ofNanos(left));
+            if (filter.test(frame)) {
+                return frame;
+            }
+        }
+    }
+
     /** The next frame, or an assertion error after {@code timeout}. */
     public JsonObject next(Duration timeout) {
         try {

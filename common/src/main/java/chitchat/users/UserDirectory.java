@@ -1,6 +1,5 @@
-package chitchat.chat;
+package chitchat.users;
 
-import chitchat.users.UserStore;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 

@@ -1,0 +1,134 @@
+package chitchat.chat.conversations;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.ReturnDocument;
+import com.mongodb.client.model.UpdateOneModel;
+import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.Updates;
+import com.mongodb.client.model.BulkWriteOptions;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+
+/**
+ * The {@code memberships} collection: one document {@code {_id: "<conv>#<user>", conv, user, active, readSeq,
+ * deliveredSeq, joinedAt}} per member of a conversation, for two jobs: each member's marks, and the index from a
+ * user to their conversations.
+ *
+ * <p>Who is a member is decided by the conversation's own {@code members} list, which changes atomically with the
+ * numbering of messages; this collection follows it. It is written before a member is added and after one is
+ * removed, so a crash in between can leave it claiming too much, never too little, and every reader checks the
+ * conversation itself. The marks live here rather than in the conversation document so that a read in a large
+ * group rewrites one small document, not the group's.
+ */
+final class Memberships {
+
+    /** A member's marks: read up to, and received (on some device) up to. */
+    record Marks(long readSeq, long deliveredSeq) {
+        static final Marks NONE = new Marks(0, 0);
+    }
+
+    /** What {@link #raise} did. */
+    record Raised(Marks was, Marks now) {
+        boolean moved() {
+            return !was.equals(now);
+        }
+    }
+
+    private final MongoCollection<Document> memberships;
+
+    Memberships(MongoDatabase database) {
+        this.memberships = database.getCollection("memberships");
+        memberships.createIndex(Indexes.ascending("user", "active"), new IndexOptions().name("user_active"));
+        memberships.createIndex(Indexes.ascending("conv"), new IndexOptions().name("conv"));
+    }
+
+    /** {@code #} appears in neither ids nor usernames, so the key is unique and never ambiguous. */
+    private static String key(String conversation, String user) {
+        return conversation + "#" + user;
+    }
+
+    /** Makes each user an active member (keeping marks they had before, if they were a member once). */
+    void join(String conversation, Collection<String> users, Date at) {
+        List<UpdateOneModel<Document>> writes = new ArrayList<>();
+        for (String user : users) {
+            writes.add(new UpdateOneModel<>(Filters.eq("_id", key(conversation, user)),
+                    Updates.combine(Updates.set("active", true),
+                            Updates.setOnInsert("conv", conversation), Updates.setOnInsert("user", user),
+                            Updates.setOnInsert("readSeq", 0L), Updates.setOnInsert("deliveredSeq", 0L),
+                            Updates.setOnInsert("joinedAt", at)),
+                    new UpdateOptions().upsert(true)));
+        }
+        if (!writes.isEmpty()) {
+            memberships.bulkWrite(writes, new BulkWriteOptions().ordered(false));
+        }
+    }
+
+    void leave(String conversation, String user) {
+        memberships.updateOne(Filters.eq("_id", key(conversation, user)), Updates.set("active", false));
+    }
+
+    /** The conversations {@code user} is an active member of, with their marks. */
+    Map<String, Marks> of(String user) {
+        Map<String, Marks> marks = new HashMap<>();
+        memberships.find(Filters.and(Filters.eq("user", user), Filters.eq("active", true)))
+                .forEach(doc -> marks.put(doc.getString("conv"), marks(doc)));
+        return marks;
+    }
+
+    /** The marks of every active member of {@code conversation}. */
+    Map<String, Marks> in(String conversation) {
+        Map<String, Marks> marks = new HashMap<>();
+        memberships.find(Filters.and(Filters.eq("conv", conversation), Filters.eq("active", true)))
+                .forEach(doc -> marks.put(doc.getString("user"), marks(doc)));
+        return marks;
+    }
+
+    Marks marksOf(String conversation, String user) {
+        Document doc = memberships.find(Filters.eq("_id", key(conversation, user))).first();
+        return doc == null ? Marks.NONE : marks(doc);
+    }
+
+    /**
+     * Moves a member's marks up to {@code seq} (both, or only {@code deliveredSeq}); never down.
+     */
+    Raised raise(String conversation, String user, long seq, boolean read) {
+        Bson update = read
+                ? Updates.combine(Updates.max("readSeq", seq), Updates.max("deliveredSeq", seq))
+                : Updates.max("deliveredSeq", seq);
+        Document before = memberships.findOneAndUpdate(Filters.eq("_id", key(conversation, user)),
+                Updates.combine(update, Updates.setOnInsert("conv", conversation), Updates.setOnInsert("user", user),
+                        Updates.setOnInsert("active", true)),
+                new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.BEFORE));
+        Marks was = before == null ? Marks.NONE : marks(before);
+        Marks now = new Marks(read ? Math.max(was.readSeq(), seq) : was.readSeq(), Math.max(was.deliveredSeq(), seq));
+        return new Raised(was, now);
+    }
+
+    /** Sending marks read: each sender's marks rise to the newest seq they sent, in one round trip for all. */
+    void raiseForSenders(Map<String, Map<String, Long>> newestByConversationAndSender) {
+        List<UpdateOneModel<Document>> writes = new ArrayList<>();
+        newestByConversationAndSender.forEach((conversation, bySender) -> bySender.forEach((sender, seq) ->
+                writes.add(new UpdateOneModel<>(Filters.eq("_id", key(conversation, sender)),
+                        Updates.combine(Updates.max("readSeq", seq), Updates.max("deliveredSeq", seq))))));
+        if (!writes.isEmpty()) {
+            memberships.bulkWrite(writes, new BulkWriteOptions().ordered(false));
+        }
+    }
+
+    private static Marks marks(Document doc) {
+        Number read = doc.get("readSeq", Number.class);
+        Number delivered = doc.get("deliveredSeq", Number.class);
+        return new Marks(read == null ? 0 : read.longValue(), delivered == null ? 0 : delivered.longValue());
+    }
+}

@@ -1,0 +1,78 @@
+package chitchat.chat.protocol;
+
+import chitchat.json.Json;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * The frames the server sends, as records, and the one place they are written.
+ *
+ * <p>Each record's first component is {@code type}, which gson writes first (it keeps declaration order). A null
+ * component is left out, so a direct message carries {@code receiver} and a group message does not, and only a
+ * system message has {@code system}: the shape the protocol describes, without a null field a client must skip.
+ */
+public final class Frames {
+
+    private Frames() {
+    }
+
+    /** A stored message: the {@code chat msg} frame, the Redis payload, and an entry of a history page. */
+    public record ChatMessage(String type, String id, String conversation, long seq, String sender, String receiver,
+                              String message, String ts, String clientMsgId, SystemEvent system) {
+    }
+
+    /** What a system message records: who did what to whom (or which new name). */
+    public record SystemEvent(String action, String actor, String target, String name) {
+    }
+
+    public record Ack(String type, String clientMsgId, String id, String conversation, long seq, String ts) {
+    }
+
+    public record Receipt(String type, String conversation, String user, long readSeq, long deliveredSeq) {
+    }
+
+    public record TypingNotice(String type, String conversation, String user) {
+    }
+
+    public record Error(String type, String error, String message, String clientMsgId) {
+    }
+
+    public record Resync(String type) {
+    }
+
+    public static ChatMessage chatMessage(String id, String conversation, long seq, String sender, String receiver,
+                                          String text, Instant ts, String clientMsgId, SystemEvent system) {
+        return new ChatMessage("chat msg", id, conversation, seq, sender, receiver, text, timestamp(ts), clientMsgId, system);
+    }
+
+    public static String ack(ChatMessage stored) {
+        return Json.write(new Ack("ack", stored.clientMsgId(), stored.id(), stored.conversation(), stored.seq(), stored.ts()));
+    }
+
+    public static String receipt(String conversation, String user, long readSeq, long deliveredSeq) {
+        return Json.write(new Receipt("receipt", conversation, user, readSeq, deliveredSeq));
+    }
+
+    public static String typing(String conversation, String user) {
+        return Json.write(new TypingNotice("typing", conversation, user));
+    }
+
+    public static String error(ErrorCode code, String message, String clientMsgId) {
+        return Json.write(new Error("error", code.wire(), message, clientMsgId));
+    }
+
+    public static String error(InvalidFrame invalid) {
+        return error(invalid.code(), invalid.getMessage(), invalid.clientMsgId());
+    }
+
+    /** ISO-8601 UTC with exactly three fraction digits, so timestamps also sort as strings. */
+    public static String timestamp(Instant ts) {
+        return TIMESTAMP.format(ts);
+    }
+
+    private static final DateTimeFormatter TIMESTAMP =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+    public static final String RESYNC = Json.write(new Resync("resync"));
+}

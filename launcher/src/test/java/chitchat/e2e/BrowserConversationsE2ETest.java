@@ -92,7 +92,10 @@ class BrowserConversationsE2ETest {
                 bob.waitUntil(d -> "2".equals(bob.unread(withCarol)));
                 assertEquals(withCarol, bob.conversationOrder().get(0), "the newest conversation is at the top");
                 assertEquals("", bob.unread(withAlice));
+                // The list as a phone shows it (one pane at a time: back from the open conversation), light and dark.
                 bob.emulate(360, 740, false);
+                bob.click(By.id("back"));
+                bob.testId("conversation-list");
                 bob.screenshot("list-360");
                 bob.emulate(360, 740, true);
                 bob.screenshot("list-360-dark");

@@ -238,11 +238,19 @@ export function createChat(store, config) {
     }
   }
 
-  /** The server says a conversation does not exist for us (removed from a group): show it ended, or drop it. */
+  /**
+   * The server says a conversation does not exist for us (we were removed from the group). Open, and known: it
+   * stays on screen, ended, read-only. Otherwise it goes (a remembered selection after a reload, say).
+   */
   function onGone(id) {
-    store.set((state) => (state.selected === id
-      ? withConversation(state, id, { ended: true, loading: false, loaded: true, hasMore: false })
-      : { conversations: mapWithout(state.conversations, id) }));
+    store.set((state) => {
+      const conversation = state.conversations.get(id);
+      if (state.selected === id && conversation && conversation.known) {
+        return withConversation(state, id, { ended: true, loading: false, loaded: true, hasMore: false });
+      }
+      return { conversations: mapWithout(state.conversations, id), selected: state.selected === id ? null : state.selected };
+    });
+    if (store.get().selected === null) sessionStorage.removeItem(SELECTION_KEY);
   }
 
   function receipt(frame) {

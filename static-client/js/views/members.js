@@ -19,6 +19,7 @@ export function mountMembers(store, chat) {
   const list = document.getElementById('member-list');
   const leave = document.getElementById('leave');
   let shown = null; // the conversation id the panel shows
+  let memberEntries = new Map(); // username -> { signature, item }: the member entries on screen
 
   button.addEventListener('click', () => chat.showPanel(store.get().panel ? null : 'members'));
   document.getElementById('members-close').addEventListener('click', () => chat.showPanel(null));
@@ -64,7 +65,19 @@ export function mountMembers(store, chat) {
       return a.username < b.username ? -1 : 1;
     });
     count.textContent = `${members.length} ${members.length === 1 ? 'member' : 'members'}`;
-    list.replaceChildren(...members.map((member) => memberItem(member, { me: state.me, iAmAdmin, id: conversation.id })));
+    // Entries are rebuilt only when what they show changes, so a click's target and the focus survive the
+    // re-render that a message arriving causes.
+    const next = new Map();
+    const items = members.map((member) => {
+      const signature = `${conversation.id}\n${member.role}\n${iAmAdmin}\n${state.me}`;
+      const kept = memberEntries.get(member.username);
+      const entry = kept && kept.signature === signature
+        ? kept : { signature, item: memberItem(member, { me: state.me, iAmAdmin, id: conversation.id }) };
+      next.set(member.username, entry);
+      return entry.item;
+    });
+    memberEntries = next;
+    reconcile(list, items);
 
     addButton.hidden = !iAmAdmin || conversation.ended;
     leave.hidden = conversation.ended;

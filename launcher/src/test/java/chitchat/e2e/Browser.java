@@ -16,6 +16,7 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.UnexpectedAlertBehaviour;
 import org.openqa.selenium.WebDriver;
@@ -67,7 +68,10 @@ record Browser(String name, WebDriver driver, WebDriverWait waiter, String baseU
         WebDriver driver = new ChromeDriver(options);
         driver.manage().timeouts().pageLoadTimeout(WAIT);
         // The page's origin must be one the server allows for the WebSocket: localhost and its HTTP port.
-        Browser browser = new Browser(name, driver, new WebDriverWait(driver, WAIT), "http://localhost:" + httpPort + "/");
+        // A re-rendered element read in the middle of a wait is stale: read it again at the next poll.
+        WebDriverWait waiter = new WebDriverWait(driver, WAIT);
+        waiter.ignoring(StaleElementReferenceException.class);
+        Browser browser = new Browser(name, driver, waiter, "http://localhost:" + httpPort + "/");
         driver.get(browser.baseUrl);
         return browser;
     }

@@ -22,7 +22,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The conversation list of contract v2 in real browsers against the real dev server: unread badges that follow
  * {@code lastSeq - readSeq}, the list's order, a second tab of the same user clearing its badge through the
  * {@code receipt} frame, what arrived while logged out showing on the next log-in, and sign-ups reaching the
- * directory within seconds. Screenshots of the list, light and dark, at 360 px wide, land in
+ * directory within seconds; a group made, used and changed in the UI by its admin (members added, promoted,
+ * removed: the removed one's list shows it ended); and older messages paged in by seq when scrolling up.
+ * Screenshots of the list, a group and its members, light and dark, at 360 px wide, land in
  * {@code target/e2e-screenshots/}.
  *
  * <p>Needs Debian's {@code chromium} and {@code chromium-driver}; skipped, not failed, without them.
@@ -212,6 +214,61 @@ class BrowserConversationsE2ETest {
             } finally {
                 bob.screenshot();
                 carol.screenshot();
+                alice.screenshot();
+            }
+        }
+    }
+
+    @Test
+    @Timeout(150)
+    void olderMessagesArePagedInBySeqWhenScrollingUp(@TempDir Path temp) throws IOException {
+        assumeTrue(Browser.available(), "needs /usr/bin/chromium and /usr/bin/chromedriver (Debian: chromium chromium-driver)");
+        int count = 75; // more than one page (50)
+        try (DevServer server = DevServer.start(env(temp));
+                Browser bob = Browser.open("bob-history", temp, server.httpPort());
+                Browser alice = Browser.open("alice-history", temp, server.httpPort())) {
+            try {
+                bob.signUp("bob");
+                alice.signUp("alice");
+                // alice's page writes them over a WebSocket of its own (same cookie, same origin), a few at a
+                // time so the server's frame limit is not what is tested, and waits for every ack.
+                Object acked = alice.script("""
+                        const [to, count] = arguments;
+                        return fetch('/config.json').then(r => r.json()).then(config => new Promise((resolve, reject) => {
+                          const url = config.wsPort ? `ws://${location.hostname}:${config.wsPort}/ws` : `ws://${location.host}/ws`;
+                          const socket = new WebSocket(url);
+                          let acks = 0;
+                          socket.onmessage = (event) => {
+                            const frame = JSON.parse(event.data);
+                            if (frame.type === 'ack' && ++acks === count) { socket.close(); resolve(acks); }
+                            if (frame.type === 'error') reject(new Error(event.data));
+                          };
+                          socket.onopen = async () => {
+                            for (let i = 1; i <= count; i++) {
+                              socket.send(JSON.stringify({ type: 'chat msg', receiver: to, message: `number ${i}`, clientMsgId: `history-${i}` }));
+                              if (i % 5 === 0) await new Promise(r => setTimeout(r, 120));
+                            }
+                          };
+                          socket.onerror = () => reject(new Error('socket failed'));
+                        }));
+                        """, "bob", count);
+                assertEquals(count, ((Number) acked).intValue());
+
+                String conversation = Browser.direct("alice", "bob");
+                bob.waitUntil(d -> String.valueOf(count).equals(bob.unread(conversation)));
+                bob.openConversation(conversation, "alice");
+                bob.waitUntil(d -> bob.messages().size() >= 50);
+                // Scrolling to the top asks for the page before the oldest seq shown, until the first message.
+                new WebDriverWait(bob.driver(), Duration.ofSeconds(30)).until(d -> {
+                    bob.script("document.querySelector('[data-testid=\"conversation\"]').scrollTop = 0;");
+                    return bob.messages().size() == count;
+                });
+                List<String> seqs = bob.messages().stream().map(m -> m.getDomAttribute("data-seq")).toList();
+                List<String> expected = java.util.stream.IntStream.rangeClosed(1, count).mapToObj(String::valueOf).toList();
+                assertEquals(expected, seqs, "every message once, in seq order");
+                assertTrue(Browser.text(bob.messages().get(0)).contains("number 1"));
+            } finally {
+                bob.screenshot();
                 alice.screenshot();
             }
         }

@@ -286,7 +286,8 @@ export function createChat(store, config) {
     store.set({ selected: id, panel: null });
     sessionStorage.setItem(SELECTION_KEY, id);
     const conversation = store.get().conversations.get(id);
-    if (!conversation || !conversation.known) fetchDetails(id);
+    // The list's Summaries name the members but not their roles: the member panel needs the Conversation.
+    if (!conversation || !conversation.known || conversation.members.some((m) => m.role === null)) fetchDetails(id);
     if (!conversation || (!conversation.loaded && !conversation.loading)) history.loadNewest(id);
     markReadIfSeen();
   }

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -208,6 +209,16 @@ class BrowserConversationsE2ETest {
                 carol.screenshot("removed");
                 alice.click(By.id("members-close"));
                 alice.screenshot("group");
+
+                // After a reload (the list names members but not roles) alice still sees who is admin, and her buttons.
+                alice.testId("composer").sendKeys(Keys.ESCAPE); // closes it, so the reload opens nothing by itself
+                alice.waitUntil(d -> !d.findElement(alice.selector("composer")).isDisplayed());
+                alice.driver().navigate().refresh();
+                alice.openConversation(group, "Trip");
+                alice.click(alice.selector("members"));
+                alice.waitUntil(d -> memberRole(alice, "bob").equals("admin") && memberRole(alice, "alice").equals("admin"));
+                alice.testId("add-member");
+                alice.waitUntil(d -> !d.findElements(By.cssSelector("[data-testid='member'][data-username='dave'] [data-testid='remove-member']")).isEmpty());
                 for (Browser window : List.of(bob, carol, alice)) {
                     window.assertNoAlert();
                 }

@@ -251,6 +251,8 @@ export function createChat(store, config) {
       return { conversations: mapWithout(state.conversations, id), selected: state.selected === id ? null : state.selected };
     });
     if (store.get().selected === null) sessionStorage.removeItem(SELECTION_KEY);
+    // What waits to be sent there never can be: it would only sit in localStorage for good.
+    for (const entry of store.get().outbox.values()) if (entry.conversation === id) settled(entry.clientMsgId);
   }
 
   function receipt(frame) {

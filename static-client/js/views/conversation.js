@@ -6,7 +6,7 @@
 // data-status (pending, sent or failed; delivered and read are the next issue's). A group's changes ("alice
 // added bob") are centred notices, <li data-testid="system-message">. The header says who: the name
 // (conversation-title) and, for a group, its members (conversation-subtitle; a direct chat's presence is the
-// next issue's). A group we were removed from stays readable, with a line where the composer was.
+// next issue's; while the connection is down it says `reconnecting…`). A group we were removed from stays readable, with a line where the composer was.
 //
 // Scrolling is the subtle part, handled in render():
 //  - at the bottom (or just after sending), new messages keep the view at the bottom;
@@ -204,13 +204,16 @@ export function mountConversation(store, chat) {
       ? [...conversation.members.map((m) => m.username).filter((name) => name !== state.me).sort(),
         ...(conversation.members.some((m) => m.username === state.me) ? ['You'] : [])]
       : [];
-    const key = [conversation.kind, conversation.name, ...names].join('\n');
+    // Offline, the header says so instead: on a phone the connection status in the side panel is out of sight.
+    const offline = state.connection !== 'online';
+    const key = [conversation.kind, conversation.name, offline, ...names].join('\n');
     if (key === headerKey) return;
     headerKey = key;
     title.textContent = conversation.name || '…';
     headerAvatar.replaceChildren(conversation.kind === 'group' ? groupAvatar() : avatar(conversation.name || '?'));
-    subtitle.textContent = names.join(', ');
+    subtitle.textContent = offline ? 'reconnecting…' : names.join(', ');
     subtitle.title = subtitle.textContent;
+    subtitle.classList.toggle('offline', offline);
   }
 
   function render(state, { switched }) {
@@ -299,7 +302,8 @@ export function mountConversation(store, chat) {
     }
     const switched = state.selected !== openId;
     if (switched) showConversation(state);
-    if (switched || state.conversations !== prev.conversations || state.outbox !== prev.outbox || state.me !== prev.me) {
+    if (switched || state.conversations !== prev.conversations || state.outbox !== prev.outbox || state.me !== prev.me
+        || state.connection !== prev.connection) {
       render(state, { switched });
     }
     if (switched) document.getElementById('composer').focus({ preventScroll: true });

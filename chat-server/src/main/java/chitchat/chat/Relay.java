@@ -65,9 +65,9 @@ public final class Relay implements Connection.Handler {
         switch (inbound) {
             case Inbound.ChatToConversation chat -> send(from, chat.conversation(), chat.message(), chat.clientMsgId(), false);
             case Inbound.ChatToUser chat -> sendToUser(from, chat);
-            case Inbound.Read read -> mark(from, read.conversation(), read.seq(), true);
-            case Inbound.Delivered delivered -> mark(from, delivered.conversation(), delivered.seq(), false);
-            case Inbound.Typing typing -> typing(from, typing.conversation());
+            case Inbound.Read read -> mark(from, read.conversation(), read.seq(), true, frame);
+            case Inbound.Delivered delivered -> mark(from, delivered.conversation(), delivered.seq(), false, frame);
+            case Inbound.Typing typing -> typing(from, typing.conversation(), frame);
             case Inbound.Watch watch -> {
                 // Presence is not served yet: the frame is valid, so it is accepted, and answered with nothing.
             }
@@ -119,12 +119,13 @@ public final class Relay implements Connection.Handler {
         metrics.publishTimer().record(() -> fanout.publish(saved.members(), payload));
     }
 
-    private void mark(Connection from, String conversation, long seq, boolean read) {
+    /** {@code frame} is the raw frame, for the clientMsgId an error must name if the client gave one. */
+    private void mark(Connection from, String conversation, long seq, boolean read, String frame) {
         try {
             conversations.mark(from.user(), conversation, seq, read).ifPresent(moved ->
                     fanout.publish(moved.members(), Frames.receipt(moved.conversation(), moved.user(), moved.readSeq(), moved.deliveredSeq())));
         } catch (MessageStore.NotMember e) {
-            reject(from, ErrorCode.NOT_FOUND, "There is no such conversation.", null);
+            reject(from, ErrorCode.NOT_FOUND, "There is no such conversation.", Inbound.clientMsgIdOf(frame));
         } catch (MongoException e) {
             // A mark is only ever raised, and the client sends a newer one soon: nothing to retry here.
             log.warn("event=mark_failed user={} conversation={} error=\"{}\"", from.user(), conversation, e.getClass().getSimpleName());
@@ -132,7 +133,7 @@ public final class Relay implements Connection.Handler {
     }
 
     /** Relays "typing" to the other members, at most every {@link #TYPING_INTERVAL_NANOS}; extra ones vanish silently. */
-    private void typing(Connection from, String conversation) {
+    private void typing(Connection from, String conversation, String frame) {
         String key = conversation + "#" + from.user();
         long now = System.nanoTime();
         Long last = lastTyping.get(key);
@@ -146,7 +147,7 @@ public final class Relay implements Connection.Handler {
         try {
             conversations.membersFor(conversation, from.user()).ifPresentOrElse(
                     members -> fanout.publish(others(members, from.user()), Frames.typing(conversation, from.user())),
-                    () -> reject(from, ErrorCode.NOT_FOUND, "There is no such conversation.", null));
+                    () -> reject(from, ErrorCode.NOT_FOUND, "There is no such conversation.", Inbound.clientMsgIdOf(frame)));
         } catch (MongoException e) {
             log.debug("event=typing_dropped user={} conversation={}", from.user(), conversation);
         }

@@ -193,8 +193,10 @@ class GroupDeliveryTest {
             JsonObject refused = bob.next("error", WAIT);
             assertEquals("not_found", refused.get("error").getAsString());
             assertEquals("bob-after", refused.get("clientMsgId").getAsString());
-            bob.sendJson(Map.of("type", "read", "conversation", id, "seq", 3));
-            assertEquals("not_found", bob.next("error", WAIT).get("error").getAsString());
+            bob.sendJson(Map.of("type", "read", "conversation", id, "seq", 3, "clientMsgId", "read-after"));
+            JsonObject readRefused = bob.next("error", WAIT);
+            assertEquals("not_found", readRefused.get("error").getAsString());
+            assertEquals("read-after", readRefused.get("clientMsgId").getAsString(), "an error names the frame's clientMsgId when it had one");
             Api.assertError(404, "not_found", api.call(1, "GET", "/api/conversations/" + enc(id) + "/messages", "bob", null));
 
             ok(api.call(1, "POST", "/api/conversations/" + enc(id) + "/members", "alice", Map.of("username", "dave")));

@@ -81,7 +81,7 @@ final class GroupChanges {
 
     Conversation rename(String actor, String id, String rawName) {
         String name = validName(rawName);
-        Conversation.Kind kind = admin(actor, id).kind();
+        admin(actor, id);
         apply(id, c -> admin(actor, c), Filters.eq("admins", actor), Updates.set("name", name),
                 r -> record(id, r.seq(), actor + " renamed the group to \"" + name + "\"",
                         new Frames.SystemEvent("renamed", actor, null, name), r.before().members()));

@@ -64,9 +64,9 @@ public sealed interface Inbound {
             type = Json.optionalString(frame, "type").orElse(null);
             return switch (type == null ? "" : type) {
                 case "chat msg" -> chat(frame, clientMsgId);
-                case "read" -> new Read(conversation(frame), seq(frame));
-                case "delivered" -> new Delivered(conversation(frame), seq(frame));
-                case "typing" -> new Typing(conversation(frame));
+                case "read" -> new Read(conversation(frame, clientMsgId), seq(frame));
+                case "delivered" -> new Delivered(conversation(frame, clientMsgId), seq(frame));
+                case "typing" -> new Typing(conversation(frame, clientMsgId));
                 case "watch" -> new Watch(Json.stringList(frame, "users", MAX_WATCHED));
                 default -> throw new InvalidFrame(ErrorCode.UNKNOWN_TYPE,
                         "Unknown frame type; send chat msg, read, delivered, typing or watch.", sendable(clientMsgId));
@@ -100,10 +100,10 @@ public sealed interface Inbound {
                 : new ChatToUser(receiver, message, clientMsgId);
     }
 
-    private static String conversation(JsonObject frame) {
+    private static String conversation(JsonObject frame, String clientMsgId) {
         String id = Json.string(frame, "conversation");
         if (!CONVERSATION_ID.matcher(id).matches()) {
-            throw new InvalidFrame(ErrorCode.NOT_FOUND, "There is no such conversation.", null);
+            throw new InvalidFrame(ErrorCode.NOT_FOUND, "There is no such conversation.", sendable(clientMsgId));
         }
         return id;
     }

@@ -1,8 +1,8 @@
 // chat.js: what the client does, as opposed to what it shows. Views call these actions; they change the store.
 // It wires the parts together: the socket (socket.js), catching up (sync.js), history pages (history.js),
-// groups (groups.js) and the outbox (outbox.js); the rules themselves are store.js's pure functions.
+// groups (groups.js) and sending (sender.js, over outbox.js); the rules themselves are store.js's pure functions.
 //
-// A message's life on this side, in order:
+// A message's life on this side, in order (sender.js does 1 and 2):
 //  1. send(): it joins the outbox as `pending` (a clock), is saved in localStorage, and goes on the WebSocket
 //     if it is open. Offline, it simply waits: nothing to click.
 //  2. The server stores it and answers `ack` with its id and seq: the message leaves the outbox and joins the
@@ -18,29 +18,24 @@
 // receipts for other members are already kept on the members (store.js, withMemberMarks), and a message's
 // data-status is where the ticks go.
 
-import { api, serverNow } from './api.js';
+import { api } from './api.js';
 import { ChatSocket } from './socket.js';
 import { webSocketUrl } from './config.js';
 import { createSync } from './sync.js';
 import { createHistory } from './history.js';
 import { createGroups } from './groups.js';
-import { afterError, frameOf, isTransient, newEntry, outboxStorage, toSend } from './outbox.js';
+import { createSender } from './sender.js';
 import {
-  directWith, emptyConversation, fromServer, initialState, isMessage, mapWith, mapWithout, withConversation,
+  directWith, emptyConversation, fromServer, initialState, isMessage, mapWithout, withConversation,
   withDetails, withMemberMarks, withReadSeq, withServerMessages,
 } from './store.js';
 
-const ACK_TIMEOUT_MS = 10000; // no ack by then on an open socket: send it again (same clientMsgId)
-const RESEND_DELAY_MS = 3000; // after a "not now" error
 const USERS_REFRESH_MS = 5000; // new sign-ups show in the directory within seconds
 const SELECTION_KEY = 'chitchat.selected';
 
 export function createChat(store, config) {
   const wsUrl = webSocketUrl(config);
   let socket = null;
-  let saved = null; // outboxStorage for the logged-in user
-  const inFlight = new Map(); // clientMsgId -> ack timer, for what is on the wire now
-  let resendTimer = null;
   let usersTimer = null;
   let noticeCount = 0;
   const fetchingDetails = new Set(); // conversation ids whose GET /api/conversations/{id} is under way
@@ -52,6 +47,7 @@ export function createChat(store, config) {
   const sync = createSync({ store, api, merge, session, handleFailure, onGone });
   const history = createHistory({ store, api, merge, session, handleFailure, showNotice, onGone });
   const groups = createGroups({ store, api, handleFailure, showNotice, open: openConversation });
+  const sender = createSender({ store, socket: () => socket, merge, showNotice });
 
   // ---- session --------------------------------------------------------------------------------------------------
 
@@ -82,9 +78,8 @@ export function createChat(store, config) {
 
   function startSession(username) {
     generation += 1;
-    saved = outboxStorage(window.localStorage, username);
     // What an earlier page of this user left unsent is shown again, pending, and goes once the socket opens.
-    store.set({ ...initialState(), phase: 'chat', me: username, outbox: saved.load() });
+    store.set({ ...initialState(), phase: 'chat', me: username, outbox: sender.start(username) });
     socket = new ChatSocket(wsUrl, { onOpen, onFrame, onClose, beforeReconnect });
     socket.start();
     sync.catchUp(); // the list, even before (or without) a socket
@@ -100,11 +95,8 @@ export function createChat(store, config) {
     generation += 1;
     socket?.stop();
     socket = null;
-    saved = null;
+    sender.stop();
     clearInterval(usersTimer);
-    clearTimeout(resendTimer);
-    for (const timer of inFlight.values()) clearTimeout(timer);
-    inFlight.clear();
     unsentReads.clear();
     fetchingDetails.clear();
     sessionStorage.removeItem(SELECTION_KEY);
@@ -136,7 +128,7 @@ export function createChat(store, config) {
 
   function onOpen() {
     store.set({ connection: 'online' });
-    flushOutbox();
+    sender.flush();
     for (const [conversation, seq] of unsentReads) socket.send({ type: 'read', conversation, seq });
     unsentReads.clear();
     sync.catchUp();
@@ -145,9 +137,7 @@ export function createChat(store, config) {
 
   function onClose() {
     store.set({ connection: 'reconnecting' });
-    // What was on the wire may or may not be stored; it stays pending and goes again on the next open.
-    for (const timer of inFlight.values()) clearTimeout(timer);
-    inFlight.clear();
+    sender.connectionLost();
   }
 
   /** Before each reconnect: still logged in? A refused handshake looks just like a network error otherwise. */
@@ -166,10 +156,13 @@ export function createChat(store, config) {
         if (isMessage(frame)) receiveLive(fromServer(frame));
         break;
       case 'ack':
-        acknowledged(frame);
+        sender.acknowledged(frame);
         break;
       case 'error':
-        rejected(frame);
+        // About one of our messages: the sender handles it. Anything else is told to the person.
+        if (!sender.rejected(frame)) {
+          showNotice(typeof frame.message === 'string' && frame.message ? frame.message : 'The server refused a request.');
+        }
         break;
       case 'receipt':
         receipt(frame);
@@ -199,7 +192,7 @@ export function createChat(store, config) {
     });
     const state = store.get();
     for (const message of messages) {
-      if (message.sender === state.me && message.clientMsgId) settled(message.clientMsgId);
+      if (message.sender === state.me && message.clientMsgId) sender.settled(message.clientMsgId);
     }
     for (const id of result.unknown) fetchDetails(id);
     if (messages.some((m) => m.sender !== state.me && !m.system && !state.users.includes(m.sender))) loadUsers();
@@ -252,7 +245,7 @@ export function createChat(store, config) {
     });
     if (store.get().selected === null) sessionStorage.removeItem(SELECTION_KEY);
     // What waits to be sent there never can be: it would only sit in localStorage for good.
-    for (const entry of store.get().outbox.values()) if (entry.conversation === id) settled(entry.clientMsgId);
+    for (const entry of store.get().outbox.values()) if (entry.conversation === id) sender.settled(entry.clientMsgId);
   }
 
   function receipt(frame) {
@@ -323,97 +316,6 @@ export function createChat(store, config) {
     store.set({ panel });
   }
 
-  // ---- sending --------------------------------------------------------------------------------------------------
-
-  /** Shows the message at once (pending), keeps it until acked, and sends it if the socket is open. */
-  function send(conversationId, text) {
-    const entry = newEntry({
-      clientMsgId: crypto.randomUUID(),
-      conversation: conversationId,
-      message: text,
-      ts: new Date(serverNow()).toISOString(),
-    });
-    keep(entry);
-    transmit(entry);
-  }
-
-  /** A failed message, again (same clientMsgId). */
-  function retry(clientMsgId) {
-    const entry = store.get().outbox.get(clientMsgId);
-    if (!entry) return;
-    const again = { ...entry, status: 'pending', error: null };
-    keep(again);
-    transmit(again);
-  }
-
-  /** A failed message the person gives up on. */
-  function discard(clientMsgId) {
-    settled(clientMsgId);
-  }
-
-  function keep(entry) {
-    store.set((state) => ({ outbox: mapWith(state.outbox, entry.clientMsgId, entry) }));
-    saved?.put(entry);
-  }
-
-  /** The message is stored (acked, or seen coming back): forget it everywhere. */
-  function settled(clientMsgId) {
-    clearTimeout(inFlight.get(clientMsgId));
-    inFlight.delete(clientMsgId);
-    store.set((state) => (state.outbox.has(clientMsgId) ? { outbox: mapWithout(state.outbox, clientMsgId) } : null));
-    saved?.remove(clientMsgId);
-  }
-
-  function transmit(entry) {
-    if (inFlight.has(entry.clientMsgId) || !socket || !socket.send(frameOf(entry))) return; // waits for onOpen
-    inFlight.set(entry.clientMsgId, setTimeout(() => {
-      // No answer on a socket that looks open (a half-dead connection, a lost frame): send it again.
-      inFlight.delete(entry.clientMsgId);
-      scheduleResend(0);
-    }, ACK_TIMEOUT_MS));
-  }
-
-  /** Every pending message, oldest first, that is not on the wire already. */
-  function flushOutbox() {
-    for (const entry of toSend(store.get().outbox)) transmit(entry);
-  }
-
-  function scheduleResend(delay) {
-    clearTimeout(resendTimer);
-    resendTimer = setTimeout(flushOutbox, delay);
-  }
-
-  function acknowledged(frame) {
-    const entry = store.get().outbox.get(frame.clientMsgId);
-    if (!entry) return;
-    const stored = {
-      id: frame.id, conversation: frame.conversation || entry.conversation, seq: frame.seq, sender: store.get().me,
-      message: entry.message, ts: typeof frame.ts === 'string' ? frame.ts : entry.ts, clientMsgId: entry.clientMsgId,
-    };
-    if (isMessage(stored)) merge([stored], { live: false }); // leaves the outbox on the way (settled)
-    else settled(entry.clientMsgId);
-  }
-
-  function rejected(frame) {
-    const text = typeof frame.message === 'string' && frame.message ? frame.message : 'The server refused a message.';
-    const entry = typeof frame.clientMsgId === 'string' ? store.get().outbox.get(frame.clientMsgId) : undefined;
-    if (!entry) {
-      showNotice(text);
-      return;
-    }
-    clearTimeout(inFlight.get(entry.clientMsgId));
-    inFlight.delete(entry.clientMsgId);
-    const next = afterError(entry, frame.error, text);
-    keep(next);
-    if (isTransient(frame.error)) {
-      // shutting_down: the socket closes soon and the next open sends it; rate_limited, store_unavailable:
-      // a little later on this socket.
-      scheduleResend(RESEND_DELAY_MS);
-    } else {
-      showNotice(text);
-    }
-  }
-
   // ---- notices --------------------------------------------------------------------------------------------------
 
   function showNotice(text) {
@@ -434,7 +336,7 @@ export function createChat(store, config) {
     restoreSession, authenticate, logout,
     openConversation, openDirect, closeConversation, showPanel,
     loadOlder: history.loadOlder, loadHistory: history.loadNewest,
-    send, retry, discard, dismissNotice, wake,
+    send: sender.send, retry: sender.retry, discard: sender.settled, dismissNotice, wake,
     createGroup: groups.create, addMember: groups.addMember, removeMember: groups.removeMember,
     setRole: groups.setRole, leave: groups.leave,
   };

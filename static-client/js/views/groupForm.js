@@ -96,7 +96,11 @@ export function mountGroupForm(store, chat) {
     const open = state.panel === 'new-group';
     if (open !== !panel.hidden) {
       panel.hidden = !open;
+      // The keyboard goes where the person is now, and back to the button that opened the form after it.
       if (open) name.focus();
+      else if (panel.contains(document.activeElement) || document.activeElement === document.body) {
+        document.querySelector('[data-testid="new-group"]').focus({ preventScroll: true });
+      }
     }
     if (open && (state.users !== prev.users || state.conversations !== prev.conversations || prev.panel !== 'new-group')) {
       const people = directoryOf(state.users, state.conversations, state.me);

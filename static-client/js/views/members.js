@@ -104,7 +104,12 @@ export function mountMembers(store, chat) {
     const group = conversation && conversation.kind === 'group' ? conversation : null;
     button.hidden = !group;
     const open = Boolean(group) && (state.panel === 'members' || state.panel === 'add-member');
-    panel.hidden = !open;
+    if (open === panel.hidden) {
+      panel.hidden = !open;
+      // The keyboard follows the panel: into it when it opens, back to the Members button when it closes.
+      if (open) document.getElementById('members-close').focus();
+      else if (group && (panel.contains(document.activeElement) || document.activeElement === document.body)) button.focus();
+    }
     button.setAttribute('aria-expanded', String(open));
     if (!open) {
       shown = null;

@@ -174,7 +174,8 @@ export function mountConversation(store, chat) {
       content = [];
     }
     const signature = edge.dataset.signature;
-    const next = `${conversation.error}|${conversation.loaded}|${conversation.loadingOlder}|${conversation.hasMore}|${conversation.messages.length === 0}`;
+    const next = [conversation.error, conversation.loaded, conversation.loadingOlder, conversation.hasMore,
+      conversation.messages.length === 0, conversation.kind, conversation.name].join('\n');
     if (signature !== next) {
       edge.dataset.signature = next;
       edge.replaceChildren(...content);

@@ -145,8 +145,9 @@ public final class ChatService implements AutoCloseable {
     }
 
     /**
-     * Graceful shutdown: refuse new connections, finish the frames already received (store and ack them), then
-     * close every connection with 1001 "going away" so clients reconnect, to another instance if there is one.
+     * Graceful shutdown: refuse new connections, finish the frames already received (store and ack them) for up to 4
+     * seconds, refuse the rest with {@code shutting_down}, then close every connection with 1001 "going away" so
+     * clients reconnect, to another instance if there is one.
      */
     @Override
     public void close() {
@@ -154,10 +155,17 @@ public final class ChatService implements AutoCloseable {
         sockets.drain();
         List<Connection> connections = registry.all();
         connections.forEach(Connection::finish);
-        long deadline = System.currentTimeMillis() + 5000;
+        long deadline = System.currentTimeMillis() + 4000;
         try {
             for (Connection c : connections) {
                 c.awaitFinished(deadline - System.currentTimeMillis());
+            }
+            // Out of time: what is still queued is refused (its clients send it again elsewhere), and only the
+            // frames being stored right now are finished, so that nothing is stored without its ack being sent.
+            connections.forEach(Connection::abandon);
+            long abandonDeadline = System.currentTimeMillis() + 2000;
+            for (Connection c : connections) {
+                c.awaitFinished(abandonDeadline - System.currentTimeMillis());
             }
             // Close each connection ourselves and give the clients a moment to answer the close frame:
             // WebSocketServer.stop() alone drops the sockets a few milliseconds after sending it, and the

@@ -158,7 +158,7 @@ public final class Relay implements Connection.Handler {
     }
 
     private void storeFailed(Connection from, String clientMsgId, MongoException e) {
-        log.warn("event=store_failed sender={} clientMsgId={} error=\"{}\"", from.user(), clientMsgId, e.getClass().getSimpleName());
+        log.warn("event=store_failed sender={} clientMsgId={} error=\"{}\" code={}", from.user(), clientMsgId, e, e.getCode());
         reject(from, ErrorCode.STORE_UNAVAILABLE, "Your message was not sent; please try again.", clientMsgId);
     }
 

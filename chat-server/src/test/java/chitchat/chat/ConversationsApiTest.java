@@ -166,10 +166,12 @@ class ConversationsApiTest {
         JsonObject group = ok(call(1, "GET", path, "bob", null));
         assertEquals(List.of("bob", "carol"), usernames(group));
         assertEquals(List.of("admin", "member"), roles(group));
+        assertEquals(3, group.get("unread").getAsLong(), "being promoted reads nothing: created, left and promoted are unread");
         JsonArray msgs = ok(call(1, "GET", path + "/messages", "carol", null)).getAsJsonArray("msgs");
         JsonObject last = msgs.get(msgs.size() - 1).getAsJsonObject();
         assertEquals("promoted", last.getAsJsonObject("system").get("action").getAsString());
         assertEquals("bob", last.getAsJsonObject("system").get("target").getAsString());
+        assertEquals("alice", last.getAsJsonObject("system").get("actor").getAsString(), "the leaving made it");
         JsonObject leftNotice = msgs.get(msgs.size() - 2).getAsJsonObject();
         assertEquals("left", leftNotice.getAsJsonObject("system").get("action").getAsString());
         assertError(404, "not_found", call(0, "GET", path + "/messages", "alice", null));

@@ -310,6 +310,44 @@ class GroupDeliveryTest {
         }
     }
 
+    @Test
+    void twoPeopleWritingFirstAtTheSameMomentOnTwoInstancesAreBothStored() throws Exception {
+        // Both first messages create the direct conversation and its members' entries: two upserts racing.
+        for (int pair = 0; pair < 15; pair++) {
+            String a = "race" + pair + "a";
+            String b = "race" + pair + "b";
+            cluster.createUsers(a, b);
+            WsClient left = cluster.connect(0, a);
+            WsClient right = cluster.connect(1, b);
+            try {
+                CountDownLatch go = new CountDownLatch(1);
+                Thread t = Thread.ofVirtual().start(() -> {
+                    awaitQuietly(go);
+                    right.chat(a, "hi " + a, b + "-first");
+                });
+                go.countDown();
+                left.chat(b, "hi " + b, a + "-first");
+                t.join();
+                JsonObject leftAck = left.next(f -> !f.get("type").getAsString().equals("chat msg"), WAIT);
+                JsonObject rightAck = right.next(f -> !f.get("type").getAsString().equals("chat msg"), WAIT);
+                assertEquals("ack", leftAck.get("type").getAsString(), leftAck.toString());
+                assertEquals("ack", rightAck.get("type").getAsString(), rightAck.toString());
+                assertEquals(Set.of(1L, 2L), Set.of(leftAck.get("seq").getAsLong(), rightAck.get("seq").getAsLong()));
+            } finally {
+                left.close();
+                right.close();
+            }
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private static java.util.function.Predicate<JsonObject> chatIn(String conversation) {
         return f -> f.get("type").getAsString().equals("chat msg") && f.has("conversation")
                 && conversation.equals(f.get("conversation").getAsString());

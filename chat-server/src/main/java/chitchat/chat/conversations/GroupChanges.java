@@ -135,7 +135,7 @@ final class GroupChanges {
         List<String> remaining = done.before().members().stream().filter(m -> !m.equals(target)).toList();
         boolean adminLeft = done.before().admins().stream().anyMatch(a -> !a.equals(target));
         if (!adminLeft && !remaining.isEmpty()) {
-            promoteLongestStanding(id, remaining.get(0));
+            promoteLongestStanding(id, target, remaining.get(0));
         }
         return leaving ? Optional.empty() : Optional.of(reread(id));
     }
@@ -169,11 +169,14 @@ final class GroupChanges {
         return reread(id);
     }
 
-    /** When the last admin has gone, the member who joined first becomes admin (their own system message). */
-    private void promoteLongestStanding(String id, String member) {
+    /**
+     * When the last admin has gone, the member who joined first becomes admin. The one who left is the actor (and
+     * the sender): storing a message moves its sender's read mark, and the new admin has read nothing by it.
+     */
+    private void promoteLongestStanding(String id, String leaver, String member) {
         conversations.store.change(id, Filters.and(Filters.size("admins", 0), Filters.eq("members", member)),
                 Updates.addToSet("admins", member)).ifPresent(r ->
-                record(id, r.seq(), member + " is now an admin", new Frames.SystemEvent("promoted", member, member, null), r.before().members()));
+                record(id, r.seq(), member + " is now an admin", new Frames.SystemEvent("promoted", leaver, member, null), r.before().members()));
     }
 
     /**

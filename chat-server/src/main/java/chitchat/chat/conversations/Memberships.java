@@ -1,5 +1,7 @@
 package chitchat.chat.conversations;
 
+import com.mongodb.ErrorCategory;
+import com.mongodb.MongoBulkWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
@@ -69,7 +71,19 @@ final class Memberships {
                             Updates.setOnInsert("joinedAt", at)),
                     new UpdateOptions().upsert(true)));
         }
-        if (!writes.isEmpty()) {
+        if (writes.isEmpty()) {
+            return;
+        }
+        try {
+            memberships.bulkWrite(writes, new BulkWriteOptions().ordered(false));
+        } catch (MongoBulkWriteException e) {
+            boolean raced = e.getWriteErrors().stream()
+                    .allMatch(error -> ErrorCategory.fromErrorCode(error.getCode()) == ErrorCategory.DUPLICATE_KEY);
+            if (!raced) {
+                throw e;
+            }
+            // Another instance inserted the same entries a moment ago (two upserts racing): now they exist, and
+            // the same writes update them.
             memberships.bulkWrite(writes, new BulkWriteOptions().ordered(false));
         }
     }

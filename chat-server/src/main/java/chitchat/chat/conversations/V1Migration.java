@@ -95,9 +95,12 @@ public final class V1Migration {
                             Updates.set("seq", withSeq.seq())));
                 }
             });
+            // The conversations' latest and marks first: if a crash follows, the messages are numbered again (higher)
+            // on the next start, and moving these again to the higher numbers repairs them; the other way round, a
+            // crash would leave numbered messages that no later start looks at, behind a stale lastSeq.
+            conversations.store.stored(stored);
             // Ordered, in _id order within each conversation: a crash midway leaves a numbered prefix.
             messages.bulkWrite(writes, new BulkWriteOptions().ordered(true));
-            conversations.store.stored(stored);
             byConversation.keySet().forEach(conversation -> conversations.store.find(conversation).ifPresent(c ->
                     conversations.memberships.raiseForSenders(Map.of(conversation,
                             Map.of(c.members().get(0), c.lastSeq(), c.members().get(c.members().size() - 1), c.lastSeq())))));

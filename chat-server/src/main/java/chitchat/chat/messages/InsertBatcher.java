@@ -181,6 +181,7 @@ final class InsertBatcher implements AutoCloseable {
             try {
                 reserved = numbering.reserve(conversation, pendings.size(), creator);
             } catch (RuntimeException e) {
+                log.warn("event=numbering_failed conversation={} messages={} error=\"{}\"", conversation, pendings.size(), e.toString());
                 MongoException failure = e instanceof MongoException m ? m : new MongoException("numbering failed", e);
                 pendings.forEach(p -> p.result().completeExceptionally(failure));
                 return;

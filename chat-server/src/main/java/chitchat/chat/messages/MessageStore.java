@@ -104,10 +104,9 @@ public final class MessageStore implements AutoCloseable {
 
     /** The newest {@code limit} messages of a conversation, with a seq below {@code before} when given, oldest first. */
     public List<Message> before(String conversation, Optional<Long> before, int limit) {
-        Bson filter = Filters.eq("conv", conversation);
-        if (before.isPresent()) {
-            filter = Filters.and(filter, Filters.lt("seq", before.get()));
-        }
+        // "seq exists" even without a bound: it lets MongoDB use the partial (conv, seq) index for the newest page.
+        Bson filter = Filters.and(Filters.eq("conv", conversation),
+                before.map(seq -> Filters.lt("seq", seq)).orElse(Filters.exists("seq")));
         List<Message> page = new ArrayList<>(limit);
         messages.find(filter).sort(Sorts.descending("seq")).limit(limit).forEach(doc -> page.add(message(doc)));
         Collections.reverse(page);
@@ -145,7 +144,8 @@ public final class MessageStore implements AutoCloseable {
      * to show them.
      */
     public List<Message> since(String user, Optional<ObjectId> after, int limit) {
-        Bson mine = Filters.or(Filters.eq("sender", user), Filters.eq("receiver", user));
+        // Direct messages only (they have a receiver): a v1 client has no way to show a group's.
+        Bson mine = Filters.and(Filters.or(Filters.eq("sender", user), Filters.eq("receiver", user)), Filters.exists("receiver"));
         List<Message> page = new ArrayList<>(limit);
         if (after.isPresent() && limit > 1) {
             Bson overlap = Filters.and(mine, Filters.gte("_id", overlapStart(after.get())), Filters.lte("_id", after.get()));

@@ -62,6 +62,8 @@ public final class Connection {
     private final Set<String> ownIds = ConcurrentHashMap.newKeySet();
     private final ConcurrentLinkedQueue<String> ownIdsOrder = new ConcurrentLinkedQueue<>();
     private volatile boolean accepting = true;
+    /** Set when a shutdown ran out of time: frames still queued are refused instead of processed. */
+    private volatile boolean abandoned;
     private volatile Thread worker;
     private volatile ScheduledFuture<?> expiry;
 
@@ -234,6 +236,15 @@ public final class Connection {
         }
     }
 
+    /**
+     * Refuses the frames still queued (with {@code shutting_down}, naming each one's clientMsgId) instead of
+     * processing them; the frame being processed now finishes, ack and all. For a shutdown that ran out of time:
+     * nothing is stored that would not be acked, and the client knows what to send again.
+     */
+    public void abandon() {
+        abandoned = true;
+    }
+
     /** Waits for the frames queued before {@link #finish()} to be processed. */
     public boolean awaitFinished(long millis) throws InterruptedException {
         Thread t = worker;
@@ -250,6 +261,10 @@ public final class Connection {
                 String frame = inbox.take();
                 if (frame == STOP) {
                     return;
+                }
+                if (abandoned) {
+                    send(Frames.error(ErrorCode.SHUTTING_DOWN, "The server is restarting; reconnect and send this again.", Inbound.clientMsgIdOf(frame)));
+                    continue;
                 }
                 try {
                     handler.handle(this, frame);

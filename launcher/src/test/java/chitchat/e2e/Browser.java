@@ -270,6 +270,13 @@ record Browser(String name, WebDriver driver, WebDriverWait waiter, String baseU
 
     private void saveScreenshot(String file) {
         try {
+            // A message that just arrived slides in (0.2 s): let it land, so the picture shows it as it stays.
+            new WebDriverWait(driver, Duration.ofSeconds(2))
+                    .until(d -> d.findElements(By.cssSelector(".message.enter")).isEmpty());
+        } catch (RuntimeException stillMoving) {
+            // take it anyway
+        }
+        try {
             Files.createDirectories(SCREENSHOTS);
             Path shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath();
             Files.copy(shot, SCREENSHOTS.resolve(file), StandardCopyOption.REPLACE_EXISTING);

@@ -105,6 +105,13 @@ class BrowserConversationsE2ETest {
                 bob.emulate(0, 0, false);
                 bob.openConversation(withCarol, "carol");
                 bob.waitForMessage(2);
+                bob.send("Yes!", false);
+                bob.waitUntil(d -> "sent".equals(bob.waitForMessage(3).getDomAttribute("data-status")));
+                bob.emulate(360, 740, false);
+                bob.screenshot("direct-360");
+                bob.emulate(360, 740, true);
+                bob.screenshot("direct-360-dark");
+                bob.emulate(0, 0, false);
                 bob.waitUntil(d -> bob.unread(withCarol).isEmpty());
                 bobTwo.waitUntil(d -> bobTwo.unread(withCarol).isEmpty());
 

@@ -19,7 +19,7 @@ DEV_JAR := launcher/target/chit-chat-dev.jar
 
 help:
 	@echo "make run          start the whole product on http://localhost:8080 (no Docker, MongoDB or Redis needed)"
-	@echo "make test         install test tools if missing, then run every test"
+	@echo "make test         install test tools if missing, then run every test (the client's in Node, then Maven's)"
 	@echo "make build        build the service jars (auth-server, chat-server) and the dev launcher"
 	@echo "make run-cluster  one auth-server, two chat-servers, a real Redis, one store: chat across instances"
 	@echo "make lint         check CloudFormation, workflows, compose, nginx and shell scripts"
@@ -34,6 +34,7 @@ $(DEV_JAR): $(SOURCES)
 
 test:
 	@scripts/install-test-tools.sh
+	node --test static-client/test/
 	$(MVN) install
 
 run: $(DEV_JAR)

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what the tests need and a fresh machine lacks: a real Redis and a headless browser with its driver.
+# Installs what the tests need and a fresh machine lacks: a real Redis, a headless browser with its driver, and
+# Node.js for the browser client's own tests (node --test, no packages).
 # Uses apt when running as root; otherwise says what is missing (tests then fall back to the Redis binary
 # bundled in the embedded-redis artifact, and browser tests skip with a message).
 set -euo pipefail
@@ -8,6 +9,7 @@ need=()
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 [[ -x /usr/bin/chromium ]] || need+=(chromium)
 [[ -x /usr/bin/chromedriver ]] || need+=(chromium-driver)
+command -v node >/dev/null 2>&1 || need+=(nodejs)
 
 if [[ ${#need[@]} -eq 0 ]]; then
   exit 0

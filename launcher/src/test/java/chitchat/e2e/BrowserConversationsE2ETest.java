@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import chitchat.launcher.DevServer;
+import chitchat.store.EmbeddedMongo;
+import chitchat.testbed.LocalRedis;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +26,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * {@code lastSeq - readSeq}, the list's order, a second tab of the same user clearing its badge through the
  * {@code receipt} frame, what arrived while logged out showing on the next log-in, and sign-ups reaching the
  * directory within seconds; a group made, used and changed in the UI by its admin (members added, promoted,
- * removed: the removed one's list shows it ended); and older messages paged in by seq when scrolling up.
+ * removed: the removed one's list shows it ended), with its members' windows on two instances that share a store
+ * and a real Redis; and older messages paged in by seq when scrolling up.
  * Screenshots of the list, a group and its members, light and dark, at 360 px wide, land in
  * {@code target/e2e-screenshots/}.
  *
@@ -146,10 +149,15 @@ class BrowserConversationsE2ETest {
     @Timeout(180)
     void aGroupIsMadeUsedAndChangedInTheBrowser(@TempDir Path temp) throws IOException {
         assumeTrue(Browser.available(), "needs /usr/bin/chromium and /usr/bin/chromedriver (Debian: chromium chromium-driver)");
-        try (DevServer server = DevServer.start(env(temp));
-                Browser bob = Browser.open("bob-group", temp, server.httpPort());
-                Browser carol = Browser.open("carol-group", temp, server.httpPort());
-                Browser alice = Browser.open("alice-group", temp, server.httpPort())) {
+        // Two instances sharing one store and one real Redis, as `make run-cluster` runs them: alice's window is on
+        // one, bob's and carol's on the other, so every message and every group change crosses instances.
+        try (EmbeddedMongo store = EmbeddedMongo.inMemory();
+                LocalRedis redis = LocalRedis.start();
+                DevServer first = DevServer.start(SharedInstances.env(temp, "a", "groups", store, redis, 0, 0));
+                DevServer second = DevServer.start(SharedInstances.env(temp, "b", "groups", store, redis, 0, 0));
+                Browser bob = Browser.open("bob-group", temp, second.httpPort());
+                Browser carol = Browser.open("carol-group", temp, second.httpPort());
+                Browser alice = Browser.open("alice-group", temp, first.httpPort())) {
             try {
                 carol.signUp("dave");
                 carol.click(carol.selector("logout"));

@@ -55,6 +55,7 @@ public final class ChatService implements AutoCloseable {
     private final ConnectionRegistry registry;
     private final Broker broker;
     private final MessageStore messages;
+    private final Conversations conversations;
     private final HistoryApi history;
     private final ConversationsApi conversationsApi;
     private final ScheduledExecutorService timers;
@@ -62,9 +63,10 @@ public final class ChatService implements AutoCloseable {
     private final RevokedSessionCloser closer;
 
     private ChatService(WebSocketListener sockets, ConnectionRegistry registry, Broker broker, MessageStore messages,
-                        ScheduledExecutorService timers, HistoryApi history, ConversationsApi conversationsApi,
-                        Revocations revocations, RevokedSessionCloser closer) {
+                        Conversations conversations, ScheduledExecutorService timers, HistoryApi history,
+                        ConversationsApi conversationsApi, Revocations revocations, RevokedSessionCloser closer) {
         this.sockets = sockets;
+        this.conversations = conversations;
         this.conversationsApi = conversationsApi;
         this.messages = messages;
         this.registry = registry;
@@ -88,15 +90,15 @@ public final class ChatService implements AutoCloseable {
         int maxGroupMembers = env.integer("MAX_GROUP_MEMBERS", 256, 2, 10_000);
         HistoryThrottle throttle = HistoryThrottle.from(env); // reads its limits before any port is bound
         ChatMetrics metrics = new ChatMetrics(meters);
-        Conversations conversations = new Conversations(store.database());
-        V1Migration.run(store.database(), conversations); // before anything new is numbered: v1 messages get theirs first
-        MessageStore messages = new MessageStore(store.database(), conversations.numbering());
-        UserDirectory users = new UserDirectory(new UserStore(store.database()));
-
         ConnectionRegistry registry = new ConnectionRegistry();
         Broker broker = config.redisUrl().<Broker>map(uri -> new RedisBroker(uri, registry)).orElseGet(() -> new LocalBroker(registry));
         registry.attach(broker);
         Fanout fanout = (members, payload) -> members.forEach(member -> metrics.published(broker.publish(member, payload)));
+
+        Conversations conversations = new Conversations(store.database(), fanout);
+        V1Migration.run(store.database(), conversations); // before anything new is numbered: v1 messages get theirs first
+        MessageStore messages = new MessageStore(store.database(), conversations.numbering());
+        UserDirectory users = new UserDirectory(new UserStore(store.database()));
         HistoryApi history = new HistoryApi(messages, tokens, throttle);
         ConversationsApi conversationsApi = new ConversationsApi(conversations, messages, users, fanout, tokens, throttle, maxGroupMembers);
 
@@ -109,6 +111,7 @@ public final class ChatService implements AutoCloseable {
             sockets = WebSocketListener.start(wsAddress, tokens, new Origins(config.allowedOrigins()),
                     registry, relay, metrics, limits, timers, config.trustProxy());
         } catch (RuntimeException e) {
+            conversations.close();
             broker.close();
             messages.close();
             timers.shutdownNow();
@@ -120,7 +123,7 @@ public final class ChatService implements AutoCloseable {
         RevokedSessionCloser closer = new RevokedSessionCloser(registry, revocations);
         revocations.onRevoked(closer);
         log.info("event=chat_started ws_port={} broker={} limits={}", sockets.port(), broker.getClass().getSimpleName(), limits);
-        return new ChatService(sockets, registry, broker, messages, timers, history, conversationsApi, revocations, closer);
+        return new ChatService(sockets, registry, broker, messages, conversations, timers, history, conversationsApi, revocations, closer);
     }
 
     public void register(Routes routes) {
@@ -174,6 +177,7 @@ public final class ChatService implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        conversations.close(); // the last marks written, their receipts published before the broker goes
         broker.close();
         messages.close();
         timers.shutdownNow();

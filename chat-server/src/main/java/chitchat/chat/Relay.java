@@ -122,8 +122,7 @@ public final class Relay implements Connection.Handler {
     /** {@code frame} is the raw frame, for the clientMsgId an error must name if the client gave one. */
     private void mark(Connection from, String conversation, long seq, boolean read, String frame) {
         try {
-            conversations.mark(from.user(), conversation, seq, read).ifPresent(moved ->
-                    fanout.publish(moved.members(), Frames.receipt(moved.conversation(), moved.user(), moved.readSeq(), moved.deliveredSeq())));
+            conversations.mark(from.user(), conversation, seq, read);
         } catch (MessageStore.NotMember e) {
             reject(from, ErrorCode.NOT_FOUND, "There is no such conversation.", Inbound.clientMsgIdOf(frame));
         } catch (MongoException e) {

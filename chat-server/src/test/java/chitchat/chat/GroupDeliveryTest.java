@@ -258,6 +258,34 @@ class GroupDeliveryTest {
     }
 
     @Test
+    void aBurstOfMarksIsWrittenOnceAndAnnouncedWithTheHighest() {
+        String id = api.group("carol", "Burst", "erin");
+        WsClient carol = cluster.connect(0, "carol");
+        WsClient erin = cluster.connect(1, "erin");
+        WsClient erinOtherTab = cluster.connect(0, "erin");
+        try {
+            for (int i = 0; i < 30; i++) {
+                carol.say(id, "b" + i, "burst-" + i);
+                carol.next("ack", WAIT);
+            }
+            // A device scrolling through: one read frame per message, as fast as it can send them.
+            for (int seq = 2; seq <= 31; seq++) {
+                erin.sendJson(Map.of("type", "read", "conversation", id, "seq", seq));
+            }
+            List<JsonObject> receipts = erinOtherTab.collect(Duration.ofSeconds(2), f -> f.get("type").getAsString().equals("receipt"));
+            assertFalse(receipts.isEmpty(), "the marks were announced");
+            assertTrue(receipts.size() <= 5, "30 frames in a burst are written and announced a few times, not 30: " + receipts.size());
+            assertEquals(31, receipts.get(receipts.size() - 1).get("readSeq").getAsLong(), "the last receipt has the highest mark");
+            for (int i = 1; i < receipts.size(); i++) {
+                assertTrue(receipts.get(i).get("readSeq").getAsLong() > receipts.get(i - 1).get("readSeq").getAsLong(), "marks only grow");
+            }
+            assertEquals(0, ok(api.call(1, "GET", "/api/conversations/" + enc(id), "erin", null)).get("unread").getAsLong());
+        } finally {
+            List.of(carol, erin, erinOtherTab).forEach(WsClient::close);
+        }
+    }
+
+    @Test
     void typingReachesTheOtherMembersOnlyAndIsThrottled() {
         String id = api.group("carol", "Typing", "dave");
         WsClient carol = cluster.connect(0, "carol");

@@ -15,16 +15,15 @@ import java.util.Optional;
  */
 public final class Conversations {
 
-    /** A member's marks after a {@code read} or {@code delivered} frame, and whom to tell. */
-    public record MarksMoved(String conversation, String user, long readSeq, long deliveredSeq, List<String> members) {
-    }
-
     final ConversationStore store;
     final Memberships memberships;
+    private final MarkWriter marks;
 
-    public Conversations(MongoDatabase database) {
+    /** {@code fanout} is how receipts reach the members when their marks move. */
+    public Conversations(MongoDatabase database, Fanout fanout) {
         this.memberships = new Memberships(database);
         this.store = new ConversationStore(database, memberships);
+        this.marks = new MarkWriter(memberships, fanout);
     }
 
     /** For the message store: how messages are numbered and what storing them changes here. */
@@ -43,21 +42,19 @@ public final class Conversations {
 
     /**
      * Moves {@code user}'s marks in conversation {@code id} up to {@code seq} (read and delivered, or delivered only),
-     * but never past the newest stored message and never down. Empty when nothing moved.
+     * but never past the newest stored message and never down; written with others a moment later
+     * ({@link MarkWriter}), and then announced to the members with a {@code receipt} if they moved.
      *
      * @throws MessageStore.NotMember when the user is not a member (or there is no such conversation)
      */
-    public Optional<MarksMoved> mark(String user, String id, long seq, boolean read) {
-        Optional<Conversation> conversation = visible(id, user);
-        if (conversation.isEmpty()) {
-            throw new MessageStore.NotMember(id);
-        }
-        long capped = Math.min(seq, conversation.get().lastSeq());
-        Memberships.Raised raised = memberships.raise(id, user, capped, read);
-        if (!raised.moved()) {
-            return Optional.empty();
-        }
-        return Optional.of(new MarksMoved(id, user, raised.now().readSeq(), raised.now().deliveredSeq(), conversation.get().members()));
+    public void mark(String user, String id, long seq, boolean read) {
+        Conversation conversation = visible(id, user).orElseThrow(() -> new MessageStore.NotMember(id));
+        marks.raise(id, user, Math.min(seq, conversation.lastSeq()), read, conversation.members());
+    }
+
+    /** Writes the marks still pending; after this, marks are no longer taken. */
+    public void close() {
+        marks.close();
     }
 
     /** Whether {@code id} names a conversation that {@code user} is in (for the frames that need no more). */

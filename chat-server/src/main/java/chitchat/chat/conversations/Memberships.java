@@ -5,10 +5,8 @@ import com.mongodb.MongoBulkWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
-import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
@@ -40,12 +38,6 @@ final class Memberships {
         static final Marks NONE = new Marks(0, 0);
     }
 
-    /** What {@link #raise} did. */
-    record Raised(Marks was, Marks now) {
-        boolean moved() {
-            return !was.equals(now);
-        }
-    }
 
     private final MongoCollection<Document> memberships;
 
@@ -108,25 +100,27 @@ final class Memberships {
         return marks;
     }
 
-    Marks marksOf(String conversation, String user) {
-        Document doc = memberships.find(Filters.eq("_id", key(conversation, user))).first();
-        return doc == null ? Marks.NONE : marks(doc);
+    /** The marks of the members named by {@code keys} ({@code "<conv>#<user>"}), in one query. */
+    Map<String, Marks> marksOf(java.util.Set<String> keys) {
+        Map<String, Marks> marks = new HashMap<>();
+        memberships.find(Filters.in("_id", keys)).forEach(doc -> marks.put(doc.getString("_id"), marks(doc)));
+        return marks;
     }
 
-    /**
-     * Moves a member's marks up to {@code seq} (both, or only {@code deliveredSeq}); never down.
-     */
-    Raised raise(String conversation, String user, long seq, boolean read) {
-        Bson update = read
-                ? Updates.combine(Updates.max("readSeq", seq), Updates.max("deliveredSeq", seq))
-                : Updates.max("deliveredSeq", seq);
-        Document before = memberships.findOneAndUpdate(Filters.eq("_id", key(conversation, user)),
-                Updates.combine(update, Updates.setOnInsert("conv", conversation), Updates.setOnInsert("user", user),
-                        Updates.setOnInsert("active", true)),
-                new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.BEFORE));
-        Marks was = before == null ? Marks.NONE : marks(before);
-        Marks now = new Marks(read ? Math.max(was.readSeq(), seq) : was.readSeq(), Math.max(was.deliveredSeq(), seq));
-        return new Raised(was, now);
+    /** A member's marks to raise: read up to, and received up to (0 leaves a mark as it is). */
+    record Raise(String conversation, String user, long readSeq, long deliveredSeq) {
+    }
+
+    /** Raises every member's marks in one round trip; {@code $max}, so a mark never moves down. */
+    void raiseAll(List<Raise> raises) {
+        List<UpdateOneModel<Document>> writes = new ArrayList<>();
+        for (Raise r : raises) {
+            writes.add(new UpdateOneModel<>(Filters.eq("_id", key(r.conversation(), r.user())),
+                    Updates.combine(Updates.max("readSeq", r.readSeq()), Updates.max("deliveredSeq", r.deliveredSeq()))));
+        }
+        if (!writes.isEmpty()) {
+            memberships.bulkWrite(writes, new BulkWriteOptions().ordered(false));
+        }
     }
 
     /** Sending marks read: each sender's marks rise to the newest seq they sent, in one round trip for all. */

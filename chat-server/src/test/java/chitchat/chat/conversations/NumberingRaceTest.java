@@ -41,7 +41,7 @@ class NumberingRaceTest {
             for (int i = 0; i < instances; i++) {
                 Store store = Store.connect(embedded.connectionString(), "chitchat");
                 stores.add(store);
-                numberings.add(new Conversations(store.database()).numbering());
+                numberings.add(new ConversationStore(store.database(), new Memberships(store.database())));
             }
             ExecutorService pool = Executors.newFixedThreadPool(instances);
             try {

@@ -11,12 +11,19 @@
 //     frame naming it fails it (Retry) unless the error is a "not now" (outbox.js, isTransient).
 //  3. The other members' browsers (and our own other tabs) get a `chat msg` frame and merge it by seq.
 //
-// Reading: what is on screen in a visible tab is read. The client sends `{"type":"read",conversation,seq}` and
-// clears the badge; the server echoes a `receipt` to our other tabs, which clear theirs.
+// Receipts: what this device received (live or by catching up) is told to the server as `delivered`, at most
+// about once a second per conversation (delivered.js); what is on screen in a visible tab is read: the client
+// sends `{"type":"read",conversation,seq}` and clears the badge. The server sends a `receipt` with a member's
+// marks to every member's connections: from the other members' receipts come the ticks on my messages
+// (store.js keeps the marks on the members, receipts.js turns them into sent / delivered / read), and from my
+// own, sent because another tab of mine read, this tab's badges and title clear. A receipt means "the marks
+// are at least this": it may come late and carry only the latest of several moves, so it is applied with max.
 //
-// Next issue (typing, presence, delivered/read ticks, notifications): their frames land in onFrame() below,
-// receipts for other members are already kept on the members (store.js, withMemberMarks), and a message's
-// data-status is where the ticks go.
+// Typing: the composer calls typing() as the person types; one `typing` frame goes at most every 3 s per
+// conversation. Other members' `typing` frames are kept in state.typing for 5 s (typing.js) and shown under the
+// title and in the list; a message from the typist ends theirs at once.
+//
+// Next issue (presence, notifications): their frames land in onFrame() below.
 
 import { api } from './api.js';
 import { ChatSocket } from './socket.js';
@@ -25,6 +32,8 @@ import { createSync } from './sync.js';
 import { createHistory } from './history.js';
 import { createGroups } from './groups.js';
 import { createSender } from './sender.js';
+import { createDeliveredMarks } from './delivered.js';
+import { expireTyping, nextExpiry, typingDue, withoutTyping, withTyping } from './typing.js';
 import {
   directWith, emptyConversation, fromServer, initialState, isMessage, mapWithout, withConversation,
   withDetails, withMemberMarks, withReadSeq, withServerMessages,
@@ -44,10 +53,13 @@ export function createChat(store, config) {
   let generation = 0;
   const session = () => generation;
 
-  const sync = createSync({ store, api, merge, session, handleFailure, onGone });
+  const sync = createSync({ store, api, merge, session, handleFailure, onGone, onList });
   const history = createHistory({ store, api, merge, session, handleFailure, showNotice, onGone });
   const groups = createGroups({ store, api, handleFailure, showNotice, open: openConversation });
   const sender = createSender({ store, socket: () => socket, merge, showNotice });
+  const delivered = createDeliveredMarks({ send: (frame) => Boolean(socket && socket.send(frame)) });
+  const typingSentAt = new Map(); // conversation id -> when my last `typing` frame for it went (ms)
+  let typingTimer = null; // drops typists whose 5 s ran out
 
   // ---- session --------------------------------------------------------------------------------------------------
 
@@ -99,6 +111,9 @@ export function createChat(store, config) {
     clearInterval(usersTimer);
     unsentReads.clear();
     fetchingDetails.clear();
+    delivered.stop();
+    typingSentAt.clear();
+    clearTimeout(typingTimer);
     sessionStorage.removeItem(SELECTION_KEY);
     store.set({ ...initialState(), phase: 'auth', authError: reason });
   }
@@ -131,6 +146,7 @@ export function createChat(store, config) {
     sender.flush();
     for (const [conversation, seq] of unsentReads) socket.send({ type: 'read', conversation, seq });
     unsentReads.clear();
+    delivered.flush();
     sync.catchUp();
     loadUsers();
   }
@@ -167,11 +183,14 @@ export function createChat(store, config) {
       case 'receipt':
         receipt(frame);
         break;
+      case 'typing':
+        someoneTyping(frame);
+        break;
       case 'resync':
         sync.catchUp();
         break;
       default:
-        break; // typing, presence (next issue), or what a newer server sends: ignoring it keeps old tabs working
+        break; // presence (next issue), or what a newer server sends: ignoring it keeps old tabs working
     }
   }
 
@@ -195,6 +214,7 @@ export function createChat(store, config) {
       if (message.sender === state.me && message.clientMsgId) sender.settled(message.clientMsgId);
     }
     for (const id of result.unknown) fetchDetails(id);
+    receivedFromOthers(messages, state);
     if (messages.some((m) => m.sender !== state.me && !m.system && !state.users.includes(m.sender))) loadUsers();
     const fromOthers = result.added.filter((m) => m.sender !== state.me);
     if (live && fromOthers.length > 0) {
@@ -205,6 +225,38 @@ export function createChat(store, config) {
       store.set({ announcement: { id: ++noticeCount, text } });
     }
     markReadIfSeen();
+  }
+
+  /**
+   * Messages of other people reached this device: the server hears `delivered` (coalesced, the highest seq per
+   * conversation), and whoever wrote one is no longer typing there. My own messages alone need no `delivered`:
+   * sending already raised my marks on the server.
+   */
+  function receivedFromOthers(messages, state) {
+    const highest = new Map();
+    for (const message of messages) {
+      if (message.sender === state.me) continue;
+      if (message.seq > (highest.get(message.conversation) || 0)) highest.set(message.conversation, message.seq);
+    }
+    for (const [conversation, seq] of highest) {
+      const held = state.conversations.get(conversation);
+      if (held && !held.ended) delivered.received(conversation, seq);
+    }
+    store.set((s) => {
+      let typing = s.typing;
+      for (const message of messages) typing = withoutTyping(typing, message.conversation, message.sender);
+      return typing === s.typing ? null : { typing };
+    });
+  }
+
+  /**
+   * The conversation list arrived (a catch-up): each Summary's last message is on this device now, shown as the
+   * preview with its badge, so it counts as delivered, though the messages before it are fetched only when the
+   * conversation is opened. That is what the sender's second tick means in messengers: it reached the phone.
+   */
+  function onList(summaries) {
+    const messages = summaries.map((summary) => summary && summary.lastMessage).filter(isMessage).map(fromServer);
+    receivedFromOthers(messages, store.get());
   }
 
   /** One `chat msg` frame. If it leaves a hole behind it in a conversation we hold, fill the hole. */
@@ -252,10 +304,53 @@ export function createChat(store, config) {
     if (typeof frame.conversation !== 'string' || typeof frame.user !== 'string') return;
     store.set((state) => {
       if (!state.conversations.has(frame.conversation)) return null;
-      return withConversation(state, frame.conversation, (c) => (frame.user === state.me
-        ? withReadSeq(c, frame.readSeq) // another tab of ours read it: our badge goes too
-        : withMemberMarks(c, frame.user, frame.readSeq, frame.deliveredSeq)));
+      return withConversation(state, frame.conversation, (c) => {
+        const marked = withMemberMarks(c, frame.user, frame.readSeq, frame.deliveredSeq);
+        // Mine: another tab of ours read it, so our badge (and the tab title's count) goes too.
+        return frame.user === state.me ? withReadSeq(marked, frame.readSeq) : marked;
+      });
     });
+    if (frame.user === store.get().me && Number.isInteger(frame.readSeq)) delivered.read(frame.conversation, frame.readSeq);
+  }
+
+  // ---- typing ---------------------------------------------------------------------------------------------------
+
+  /** Someone else's `typing` frame: shown for 5 s from now, unless renewed. */
+  function someoneTyping(frame) {
+    if (typeof frame.conversation !== 'string' || typeof frame.user !== 'string') return;
+    const state = store.get();
+    if (frame.user === state.me || !state.conversations.has(frame.conversation)) return;
+    store.set((s) => ({ typing: withTyping(s.typing, frame.conversation, frame.user, Date.now()) }));
+    expireTypingLater();
+  }
+
+  /** One timer for the next typist to run out; each run drops what ran out and sets the next. */
+  function expireTypingLater() {
+    clearTimeout(typingTimer);
+    const at = nextExpiry(store.get().typing);
+    if (at === null) return;
+    typingTimer = setTimeout(() => {
+      store.set((s) => {
+        const typing = expireTyping(s.typing, Date.now());
+        return typing === s.typing ? null : { typing };
+      });
+      expireTypingLater();
+    }, Math.max(0, at - Date.now()) + 10);
+  }
+
+  /** The person is typing in `id` (the composer calls this on input): a `typing` frame, at most every 3 s. */
+  function typing(id) {
+    const conversation = store.get().conversations.get(id);
+    if (!conversation || conversation.ended || !socket) return;
+    const now = Date.now();
+    if (!typingDue(typingSentAt.get(id), now)) return;
+    // Offline it is simply not said: typing is of the moment, nothing to send later.
+    if (socket.send({ type: 'typing', conversation: id })) typingSentAt.set(id, now);
+  }
+
+  /** A message went: the next keystroke may say "typing" again at once, as it is a new message being typed. */
+  function typingEnded(id) {
+    typingSentAt.delete(id);
   }
 
   // ---- reading --------------------------------------------------------------------------------------------------
@@ -273,6 +368,7 @@ export function createChat(store, config) {
     store.set((s) => withConversation(s, conversation.id, (c) => withReadSeq(c, seq)));
     const frame = { type: 'read', conversation: conversation.id, seq };
     if (!socket || !socket.send(frame)) unsentReads.set(conversation.id, seq);
+    else delivered.read(conversation.id, seq);
   }
 
   // ---- conversations --------------------------------------------------------------------------------------------
@@ -281,8 +377,9 @@ export function createChat(store, config) {
     store.set({ selected: id, panel: null });
     sessionStorage.setItem(SELECTION_KEY, id);
     const conversation = store.get().conversations.get(id);
-    // The list's Summaries name the members but not their roles: the member panel needs the Conversation.
-    if (!conversation || !conversation.known || conversation.members.some((m) => m.role === null)) fetchDetails(id);
+    // The list's Summaries name the members but not their roles nor their marks: the member panel needs the
+    // roles, the ticks the marks (after a reload, receipts sent while the page was away are not replayed).
+    fetchDetails(id);
     if (!conversation || (!conversation.loaded && !conversation.loading)) history.loadNewest(id);
     markReadIfSeen();
   }
@@ -336,7 +433,7 @@ export function createChat(store, config) {
     restoreSession, authenticate, logout,
     openConversation, openDirect, closeConversation, showPanel,
     loadOlder: history.loadOlder, loadHistory: history.loadNewest,
-    send: sender.send, retry: sender.retry, discard: sender.settled, dismissNotice, wake,
+    send: (id, text) => { typingEnded(id); sender.send(id, text); }, retry: sender.retry, typing, discard: sender.settled, dismissNotice, wake,
     createGroup: groups.create, addMember: groups.addMember, removeMember: groups.removeMember,
     setRole: groups.setRole, leave: groups.leave,
   };

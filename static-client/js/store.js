@@ -68,6 +68,7 @@ export function createStore(initialState) {
  * outbox:        Map clientMsgId -> OutboxEntry: what we sent that the server has not acked (see outbox.js).
  * panel:         what covers part of the screen: null, 'new-group', 'members' or 'add-member'.
  * connection:    'online' or 'reconnecting' (the contract's two words).
+ * typing:        Map conversation id -> Map username -> until (ms): who is typing where (typing.js).
  * notice / announcement: { id, text } for the toast and for screen readers; authError: why the log-in page shows.
  */
 export function initialState() {
@@ -82,6 +83,7 @@ export function initialState() {
     outbox: new Map(),
     panel: null,
     connection: 'reconnecting',
+    typing: new Map(),
     notice: null,
     announcement: null,
     authError: null,
@@ -93,7 +95,8 @@ export function initialState() {
  *
  * known:       its details came from the server (a `chat msg` for a conversation not yet in the list makes a
  *              stand-in with known=false until `GET /api/conversations/{id}` answers).
- * members:     [{username, role}]; role is null while only a Summary (names only) is known.
+ * members:     [{username, role, readSeq, deliveredSeq}]; role is null while only a Summary (names only) is
+ *              known; the marks only grow (withMarks), and are 0 until a Conversation or a receipt tells them.
  * ended:       we were removed or left: it stays on screen, read-only, until the next full list drops it.
  * marksSeq:    the seq of the newest change to name/members/ended applied (a system message or a server answer),
  *              so an older system message met later (history, catch-up) cannot undo a newer state.
@@ -235,11 +238,11 @@ export function mergeMessages(conversation, incoming, me) {
  * into ours. Marks only grow; members come as names (Summary) or as {username, role} (Conversation).
  */
 export function withDetails(conversation, details, me) {
-  const roles = new Map(conversation.members.map((member) => [member.username, member.role]));
+  const known = new Map(conversation.members.map((member) => [member.username, member]));
   const members = Array.isArray(details.members)
     ? details.members.map((member) => (typeof member === 'string'
-      ? { username: member, role: roles.get(member) ?? null }
-      : { username: member.username, role: member.role ?? null, readSeq: member.readSeq, deliveredSeq: member.deliveredSeq }))
+      ? { ...known.get(member), username: member, role: known.get(member)?.role ?? null }
+      : withMarks({ username: member.username, role: member.role ?? null }, known.get(member.username), member)))
     : conversation.members;
   const lastSeq = Math.max(conversation.lastSeq, Number(details.lastSeq) || 0);
   let next = {
@@ -272,17 +275,34 @@ export function withReadSeq(conversation, readSeq) {
   return seq > conversation.readSeq ? { ...conversation, readSeq: seq } : conversation;
 }
 
-/** Another member's marks (a `receipt`): kept on the member for the ticks of the next issue. */
+/**
+ * A member entry with the higher of two sets of marks. Marks only grow, and the answers that carry them race: a
+ * `receipt` can arrive before the `GET /api/conversations/{id}` answer that was read from the store earlier,
+ * and a receipt may carry only the latest marks of several frames. So every source means "at least this".
+ */
+function withMarks(entry, ...sources) {
+  let readSeq = 0;
+  let deliveredSeq = 0;
+  for (const source of sources) {
+    if (!source) continue;
+    readSeq = Math.max(readSeq, Number(source.readSeq) || 0);
+    deliveredSeq = Math.max(deliveredSeq, Number(source.deliveredSeq) || 0);
+  }
+  return { ...entry, readSeq, deliveredSeq };
+}
+
+/**
+ * A member's marks (a `receipt`, for them or for me): kept on the member, where the ticks (receipts.js) read
+ * them. The same conversation object when nothing rose, so the views skip the work.
+ */
 export function withMemberMarks(conversation, user, readSeq, deliveredSeq) {
   const at = conversation.members.findIndex((member) => member.username === user);
   if (at < 0) return conversation;
+  const member = conversation.members[at];
+  const next = withMarks(member, member, { readSeq, deliveredSeq });
+  if (next.readSeq === (member.readSeq || 0) && next.deliveredSeq === (member.deliveredSeq || 0)) return conversation;
   const members = conversation.members.slice();
-  const member = members[at];
-  members[at] = {
-    ...member,
-    readSeq: Math.max(member.readSeq || 0, Number(readSeq) || 0),
-    deliveredSeq: Math.max(member.deliveredSeq || 0, Number(deliveredSeq) || 0),
-  };
+  members[at] = next;
   return { ...conversation, members };
 }
 

@@ -21,7 +21,7 @@ import { extendSynced, withConversation, withConversationList } from './store.js
 const PAGE = 200; // the server's maximum for after=
 const MAX_PAGES = 20; // per conversation per run: a huge gap is finished by the next run, not in one go
 
-export function createSync({ store, api, merge, session, handleFailure, onGone }) {
+export function createSync({ store, api, merge, session, handleFailure, onGone, onList = () => {} }) {
   let running = false;
   let fullAgain = false;
   const gaps = new Set(); // conversation ids to catch up on besides those the list shows behind
@@ -49,7 +49,9 @@ export function createSync({ store, api, merge, session, handleFailure, onGone }
         if (full) {
           const { conversations } = await api.conversations(200);
           if (current !== session()) return;
-          store.set((state) => withConversationList(state, Array.isArray(conversations) ? conversations : []));
+          const summaries = Array.isArray(conversations) ? conversations : [];
+          store.set((state) => withConversationList(state, summaries));
+          onList(summaries); // their last messages reached this device (chat.js tells the server: delivered)
         }
         const behind = [...store.get().conversations.values()]
           .filter((c) => c.loaded && !c.ended && (gaps.has(c.id) || c.lastSeq > c.syncedSeq))

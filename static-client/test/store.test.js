@@ -6,7 +6,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   conversationOrder, directWith, directoryOf, emptyConversation, extendSynced, fromServer, initialState, isMessage,
-  mergeMessages, ownKey, removesMe, unreadOf, withConversationList, withDetails, withReadSeq, withServerMessages,
+  mergeMessages, ownKey, removesMe, unreadOf, withConversationList, withDetails, withMemberMarks, withReadSeq,
+  withServerMessages,
 } from '../js/store.js';
 
 const ME = 'alice';
@@ -189,4 +190,21 @@ test('isMessage accepts what the contract sends and nothing half-formed', () => 
   assert.ok(!isMessage({ id: 'a', conversation: 'c', seq: '1', sender: 's', message: 'm', ts: 't' }));
   assert.ok(!isMessage({ id: 'a', seq: 1, sender: 's', message: 'm', ts: 't' }));
   assert.ok(!isMessage(null));
+});
+
+test('members\' marks only grow, whichever comes first: a receipt or the Conversation read before it', () => {
+  let conversation = withMemberMarks(group(), 'bob', 5, 6);
+  assert.equal(withMemberMarks(conversation, 'bob', 4, 6), conversation, 'nothing rose: the same object');
+  // An older answer from GET /api/conversations/{id} arrives after the receipt: it lowers nothing.
+  conversation = withDetails(conversation, { id: 'g:1', kind: 'group', name: 'Trip', lastSeq: 6, members: [
+    { username: ME, role: 'admin', readSeq: 6, deliveredSeq: 6 }, { username: 'bob', role: 'member', readSeq: 2, deliveredSeq: 7 },
+    { username: 'carol', role: 'member', readSeq: 1, deliveredSeq: 1 },
+  ] }, ME);
+  const bob = conversation.members.find((m) => m.username === 'bob');
+  assert.deepEqual([bob.readSeq, bob.deliveredSeq], [5, 7]);
+  // A Summary names the members only: their marks and roles stay as they were.
+  conversation = withDetails(conversation, { id: 'g:1', kind: 'group', name: 'Trip', lastSeq: 6, members: [ME, 'bob', 'carol'] }, ME);
+  const again = conversation.members.find((m) => m.username === 'bob');
+  assert.deepEqual([again.role, again.readSeq, again.deliveredSeq], ['member', 5, 7]);
+  assert.equal(withMemberMarks(conversation, 'nobody', 9, 9), conversation, 'not a member: nothing');
 });

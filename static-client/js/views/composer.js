@@ -2,7 +2,9 @@
 //
 // Enter sends, Shift+Enter starts a new line (and so does Enter while an input method is composing a word,
 // e.g. Japanese or Chinese, where Enter confirms the word). Each conversation (by id) keeps its own unsent draft
-// while the person looks at another. Sending works offline too: the message waits in the outbox (chat.js). The box grows with its text (CSS `field-sizing`, with `rows` as the fallback).
+// while the person looks at another. Sending works offline too: the message waits in the outbox (chat.js). The box
+// grows with its text (CSS `field-sizing`, with `rows` as the fallback). Writing in it tells the other members
+// "typing" (chat.typing, which sends at most one frame every 3 s).
 
 const MAX_ROWS = 6;
 
@@ -41,6 +43,8 @@ export function mountComposer(store, chat) {
   });
   input.addEventListener('input', () => {
     if (openId) drafts.set(openId, input.value);
+    // Typing, as the others see it: text being written, not a box being emptied (chat.js sends at most every 3 s).
+    if (openId && input.value.trim()) chat.typing(openId);
     fit();
   });
 

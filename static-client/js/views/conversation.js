@@ -3,10 +3,17 @@
 // Messages are bubbles (mine on the right), grouped into runs by sender, under day separators, newest at the
 // bottom: first the stored ones (in seq order), then what is still in the outbox (a clock, or "Not sent" with
 // Retry). Each is an <li data-testid="message"> with data-seq and data-id (once stored), data-sender and
-// data-status (pending, sent or failed; delivered and read are the next issue's). A group's changes ("alice
-// added bob") are centred notices, <li data-testid="system-message">. The header says who: the name
-// (conversation-title) and, for a group, its members (conversation-subtitle; a direct chat's presence is the
-// next issue's; while the connection is down it says `reconnecting…`). A group we were removed from stays readable, with a line where the composer was.
+// data-status: pending, sent, delivered, read (mine, from the members' marks: receipts.js) or failed, drawn as
+// ticks (ticks.js). In a group, my message's ticks are a button (data-testid="message-info") that opens who has
+// read it and who has it delivered (data-testid="read-by", a `reader` per member with data-username and
+// data-state read | delivered | waiting). A group's changes ("alice added bob") are centred notices,
+// <li data-testid="system-message">. The header says who: the name (conversation-title) and under it
+// (conversation-subtitle) a group's members, or who is typing ("alice is typing…"), or `reconnecting…` while the
+// connection is down. A group we were removed from stays readable, with a line where the composer was.
+//
+// Screen readers hear, politely and once each (the #live-status region): who started typing, and my newest
+// message becoming delivered or read. The subtitle itself is not a live region, so switching conversations
+// does not read out a member list.
 //
 // Scrolling is the subtle part, handled in render():
 //  - at the bottom (or just after sending), new messages keep the view at the bottom;
@@ -19,6 +26,9 @@ import { avatar, groupAvatar, h, reconcile } from './dom.js';
 import { dayKey, dayLabel, formatFull, formatTime } from '../format.js';
 import { entriesFor } from '../outbox.js';
 import { emptyConversation, ownKey } from '../store.js';
+import { readersOf, statusOf, statusWords } from '../receipts.js';
+import { typingLine, typistsIn } from '../typing.js';
+import { tickIcon } from './ticks.js';
 
 const NEAR_BOTTOM_PX = 48;
 const NEAR_TOP_PX = 160;
@@ -37,6 +47,7 @@ export function mountConversation(store, chat) {
   const jumpCount = document.getElementById('jump-count');
   const composer = document.getElementById('composer-form');
   const ended = document.getElementById('ended');
+  const liveStatus = document.getElementById('live-status');
 
   let openId = null; // the conversation the list shows
   let headerKey = null; // what the header shows, to redraw it only when that changes
@@ -48,6 +59,9 @@ export function mountConversation(store, chat) {
   let newestTs = ''; // the newest message's time at the last render: what is newer than that slides in
   let settled = false; // the first page has been shown; from now on new messages are animated
   let missed = 0; // messages that arrived while scrolled up
+  let infoKey = null; // the message (key) whose "read by" list is open, at most one
+  let spokenTyping = ''; // the typing line last read out, so a renewal is not read out again
+  let spokenStatus = null; // `key\nstatus` of my newest message as last seen, so each change is read out once
 
   const isNearBottom = () => list.scrollHeight - list.scrollTop - list.clientHeight < NEAR_BOTTOM_PX;
   const scrollToBottom = () => { list.scrollTop = list.scrollHeight; };
@@ -83,6 +97,15 @@ export function mountConversation(store, chat) {
     document.getElementById('composer').focus();
   });
 
+  // Escape in an open "read by" list closes the list (back to its button), not the whole conversation.
+  list.addEventListener('keydown', (event) => {
+    if (event.key !== 'Escape' || !infoKey) return;
+    event.preventDefault();
+    const key = infoKey;
+    toggleInfo(key);
+    nodes.get(key)?.node.querySelector('.tick-button')?.focus();
+  });
+
   back.addEventListener('click', () => chat.closeConversation());
   openPane.addEventListener('keydown', (event) => {
     if (event.key === 'Escape' && !event.defaultPrevented) chat.closeConversation();
@@ -103,21 +126,67 @@ export function mountConversation(store, chat) {
 
   // ---- building nodes -------------------------------------------------------------------------------------------
 
-  function messageNode(message, me) {
+  function messageNode(message, me, look) {
     if (message.system) {
       return h('li', { class: 'system', 'data-testid': 'system-message', 'data-seq': message.seq, 'data-id': message.id },
         h('span', { class: 'system-text', text: message.message }));
     }
     const mine = message.sender === me;
     const node = h('li', { class: `message ${mine ? 'mine' : 'theirs'}`, 'data-testid': 'message' });
-    fillMessage(node, message, mine);
+    fillMessage(node, message, mine, look);
     return node;
   }
 
+  /**
+   * What a message shows beyond its own fields: its status (from the marks), and for my messages in a group
+   * whether its "read by" list is open and what that list says. `signature` changes whenever any of it does.
+   */
+  function lookOf(message, conversation, me) {
+    const status = statusOf(message, conversation, me);
+    const withInfo = message.sender === me && conversation.kind === 'group' && Number.isInteger(message.seq) && status !== 'failed';
+    const open = withInfo && infoKey === message.key;
+    const readers = open ? readersOf(message, conversation, me) : null;
+    return { status, withInfo, open, readers, signature: [status, withInfo, open, JSON.stringify(readers)].join('\n') };
+  }
+
+  /** The ticks: an icon; in a group a button too, that opens who has read it (keyboard: Tab, then Enter). */
+  function ticksOf(message, look) {
+    if (!look.withInfo) return tickIcon(look.status);
+    return h('button', {
+      type: 'button', class: 'tick-button', 'data-testid': 'message-info', title: 'Message info',
+      'aria-expanded': look.open ? 'true' : 'false', 'aria-controls': look.open ? infoId(message) : null,
+      onclick: () => toggleInfo(message.key),
+    }, tickIcon(look.status), h('span', { class: 'sr-only', text: ', message info' }));
+  }
+
+  const infoId = (message) => `info-${message.seq}`;
+
+  /** Who has read my message in a group, who has it delivered, who has neither yet: from the members' marks. */
+  function infoNode(message, readers) {
+    const section = (label, state, names) => (names.length === 0 ? null : h('div', { class: 'info-section' },
+      h('span', { class: 'info-label', text: label }),
+      h('ul', { class: 'info-names' }, names.map((name) => h('li', {
+        'data-testid': 'reader', 'data-username': name, 'data-state': state, text: name,
+      })))));
+    const nobody = readers.read.length + readers.delivered.length + readers.waiting.length === 0;
+    return h('div', { class: 'receipt-info', id: infoId(message), 'data-testid': 'read-by' },
+      section('Read by', 'read', readers.read),
+      section('Delivered to', 'delivered', readers.delivered),
+      section('Not delivered yet', 'waiting', readers.waiting),
+      nobody ? h('span', { class: 'info-label', text: 'Nobody else is in the group.' }) : null);
+  }
+
+  function toggleInfo(key) {
+    infoKey = infoKey === key ? null : key;
+    render(store.get(), { switched: false });
+  }
+
   /** (Re)writes a message's attributes and content; the <li> itself is kept so its place in the list is too. */
-  function fillMessage(node, message, mine) {
+  function fillMessage(node, message, mine, look) {
+    // A re-fill (a receipt arrived) must not take the keyboard away from the ticks' button.
+    const refocus = node.contains(document.activeElement) && document.activeElement.matches('.tick-button');
     node.setAttribute('data-sender', message.sender);
-    node.setAttribute('data-status', message.status);
+    node.setAttribute('data-status', look.status);
     if (message.id) node.setAttribute('data-id', message.id);
     else node.removeAttribute('data-id');
     if (message.seq) node.setAttribute('data-seq', String(message.seq));
@@ -125,7 +194,7 @@ export function mountConversation(store, chat) {
 
     const meta = h('span', { class: 'meta' },
       h('time', { datetime: message.ts, title: formatFull(message.ts), text: formatTime(message.ts) }),
-      mine ? h('span', { class: `tick tick-${message.status}`, role: 'img', 'aria-label': statusWords(message.status) }) : null);
+      mine ? ticksOf(message, look) : null);
     const bubble = h('div', { class: 'bubble' },
       h('span', { class: 'sender', text: mine ? 'You' : message.sender }),
       h('p', { class: 'text', text: message.message }),
@@ -136,13 +205,8 @@ export function mountConversation(store, chat) {
         h('button', { type: 'button', class: 'button small retry', onclick: () => chat.retry(message.clientMsgId) }, 'Retry'),
         h('button', { type: 'button', class: 'button small discard', onclick: () => chat.discard(message.clientMsgId) }, 'Delete'))
       : null;
-    node.replaceChildren(bubble, failure || '');
-  }
-
-  const STATUS_WORDS = new Map([['pending', 'Sending'], ['sent', 'Sent'], ['failed', 'Not sent']]);
-
-  function statusWords(status) {
-    return STATUS_WORDS.get(status) || status;
+    node.replaceChildren(bubble, failure || '', look.open ? infoNode(message, look.readers) : '');
+    if (refocus) node.querySelector('.tick-button')?.focus({ preventScroll: true });
   }
 
   function daySeparator(key) {
@@ -195,6 +259,9 @@ export function mountConversation(store, chat) {
     newestTs = '';
     settled = false;
     headerKey = null;
+    infoKey = null;
+    spokenTyping = '';
+    spokenStatus = null;
     setMissed(0);
     list.replaceChildren();
   }
@@ -207,14 +274,36 @@ export function mountConversation(store, chat) {
       : [];
     // Offline, the header says so instead: on a phone the connection status in the side panel is out of sight.
     const offline = state.connection !== 'online';
-    const key = [conversation.kind, conversation.name, offline, ...names].join('\n');
+    const typing = conversation.ended ? '' : typingLine(typistsIn(state.typing, conversation.id, state.me));
+    const key = [conversation.kind, conversation.name, offline, typing, ...names].join('\n');
     if (key === headerKey) return;
     headerKey = key;
     title.textContent = conversation.name || '…';
     headerAvatar.replaceChildren(conversation.kind === 'group' ? groupAvatar() : avatar(conversation.name || '?'));
-    subtitle.textContent = offline ? 'reconnecting…' : names.join(', ');
+    subtitle.textContent = offline ? 'reconnecting…' : typing || names.join(', ');
     subtitle.title = subtitle.textContent;
     subtitle.classList.toggle('offline', offline);
+    subtitle.classList.toggle('typing', !offline && Boolean(typing));
+    if (!offline && typing && typing !== spokenTyping) speak(typing);
+    spokenTyping = offline ? '' : typing;
+  }
+
+  /** Reads something out, politely, through the one region kept for typing and ticks. */
+  function speak(text) {
+    liveStatus.textContent = text;
+  }
+
+  /** My newest message's ticks moved (delivered, read): said once per change, not on opening the conversation. */
+  function speakStatus(messages, conversation, me, switched) {
+    let newest = null;
+    for (const message of messages) if (message.sender === me && !message.system) newest = message;
+    if (!newest) return;
+    const status = statusOf(newest, conversation, me);
+    const key = `${newest.key}\n${status}`;
+    const before = spokenStatus;
+    spokenStatus = key;
+    if (switched || before === null || before === key) return;
+    if (status === 'delivered' || status === 'read') speak(`Your message: ${statusWords(status)}`);
   }
 
   function render(state, { switched }) {
@@ -242,17 +331,19 @@ export function mountConversation(store, chat) {
       }
       let entry = nodes.get(message.key);
       const mine = message.sender === state.me;
+      const look = message.system ? null : lookOf(message, conversation, state.me);
       if (!entry) {
-        entry = { node: messageNode(message, state.me), message };
+        entry = { node: messageNode(message, state.me, look), message, signature: look && look.signature };
         if (settled && message.ts >= newestTs) {
           // Slide in once; removed afterwards so a later re-fill (pending -> sent) does not replay it.
           entry.node.classList.add('enter');
           entry.node.addEventListener('animationend', () => entry.node.classList.remove('enter'), { once: true });
         }
         nodes.set(message.key, entry);
-      } else if (entry.message !== message && !message.system) {
-        fillMessage(entry.node, message, mine);
+      } else if ((entry.message !== message || entry.signature !== look.signature) && !message.system) {
+        fillMessage(entry.node, message, mine, look);
         entry.message = message;
+        entry.signature = look.signature;
       }
       const startsRun = !previous || previous.sender !== message.sender || day !== previousDay || Boolean(previous.system)
         || Date.parse(message.ts) - Date.parse(previous.ts) > RUN_GAP_MS;
@@ -264,6 +355,7 @@ export function mountConversation(store, chat) {
     }
     for (const key of nodes.keys()) if (!seen.has(key)) nodes.delete(key);
     reconcile(list, children);
+    speakStatus(messages, conversation, state.me, switched);
 
     const newest = messages[messages.length - 1];
     const newArrived = newest && newest.key !== newestKey;
@@ -304,7 +396,7 @@ export function mountConversation(store, chat) {
     const switched = state.selected !== openId;
     if (switched) showConversation(state);
     if (switched || state.conversations !== prev.conversations || state.outbox !== prev.outbox || state.me !== prev.me
-        || state.connection !== prev.connection) {
+        || state.connection !== prev.connection || state.typing !== prev.typing) {
       render(state, { switched });
     }
     if (switched) document.getElementById('composer').focus({ preventScroll: true });

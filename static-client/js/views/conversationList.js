@@ -7,11 +7,13 @@
 //
 // Entries are kept per conversation id and updated in place, and moved only when the order really changes
 // (dom.js, reconcile), so keyboard focus survives a message arriving. A group we were removed from stays,
-// marked ended (data-ended), until the next full list from the server drops it.
+// marked ended (data-ended), until the next full list from the server drops it. While someone types in a
+// conversation, its preview says so ("bob is typing…"), as messengers do; the last message comes back after.
 
 import { avatar, groupAvatar, h, reconcile, toggleAttribute } from './dom.js';
 import { listTime } from '../format.js';
 import { activityOf, conversationOrder, unreadOf } from '../store.js';
+import { typingLine, typistsIn } from '../typing.js';
 
 export function mountConversationList(store, chat) {
   const list = document.getElementById('conversation-list');
@@ -51,10 +53,12 @@ export function mountConversationList(store, chat) {
   }
 
   /** Brings one entry up to date; skipped when nothing it shows has changed. */
-  function update(entry, conversation, { selected, me }) {
+  function update(entry, conversation, { selected, me, typing }) {
     const unread = conversation.ended ? 0 : unreadOf(conversation);
     const last = conversation.lastMessage;
-    const key = [selected, unread, conversation.name, conversation.kind, conversation.ended, last ? last.seq : '', activityOf(conversation)].join('\n');
+    const typingNow = conversation.ended ? '' : typingLine(typistsIn(typing, conversation.id, me));
+    const key = [selected, unread, conversation.name, conversation.kind, conversation.ended, last ? last.seq : '',
+      activityOf(conversation), typingNow].join('\n');
     if (entry.rendered === key) return;
     entry.rendered = key;
     entry.button.setAttribute('data-kind', conversation.kind);
@@ -71,8 +75,9 @@ export function mountConversationList(store, chat) {
     const ts = activityOf(conversation);
     entry.time.textContent = ts ? listTime(ts) : '';
     toggleAttribute(entry.time, 'datetime', Boolean(ts), ts);
-    entry.preview.textContent = conversation.ended ? 'You are no longer a member' : previewOf(conversation, me);
-    entry.preview.classList.toggle('preview-system', Boolean(last && last.system) || conversation.ended);
+    entry.preview.textContent = conversation.ended ? 'You are no longer a member' : typingNow || previewOf(conversation, me);
+    entry.preview.classList.toggle('preview-system', !typingNow && (Boolean(last && last.system) || conversation.ended));
+    entry.preview.classList.toggle('preview-typing', Boolean(typingNow));
     // The badge is in the DOM only while there is something unread, as the contract's hook says.
     if (unread > 0) {
       entry.badge.textContent = String(unread);
@@ -90,7 +95,7 @@ export function mountConversationList(store, chat) {
     const focused = list.contains(document.activeElement) ? document.activeElement : null;
     const items = conversations.map((conversation) => {
       const entry = entryFor(conversation);
-      update(entry, conversation, { selected: state.selected === conversation.id, me: state.me });
+      update(entry, conversation, { selected: state.selected === conversation.id, me: state.me, typing: state.typing });
       return entry.item;
     });
     for (const id of entries.keys()) if (!state.conversations.has(id)) entries.delete(id);
@@ -110,7 +115,7 @@ export function mountConversationList(store, chat) {
       return;
     }
     if (state.conversations !== prev.conversations || state.filter !== prev.filter || state.selected !== prev.selected
-        || state.listLoaded !== prev.listLoaded || prev.phase !== 'chat') {
+        || state.listLoaded !== prev.listLoaded || state.typing !== prev.typing || prev.phase !== 'chat') {
       render(state);
     }
   });

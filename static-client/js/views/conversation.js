@@ -340,7 +340,7 @@ export function mountConversation(store, chat) {
           entry.node.addEventListener('animationend', () => entry.node.classList.remove('enter'), { once: true });
         }
         nodes.set(message.key, entry);
-      } else if ((entry.message !== message || entry.signature !== look.signature) && !message.system) {
+      } else if (!message.system && (entry.message !== message || entry.signature !== look.signature)) {
         fillMessage(entry.node, message, mine, look);
         entry.message = message;
         entry.signature = look.signature;

@@ -78,6 +78,7 @@ class BrowserConversationsE2ETest {
                 alice.send("Hi Bob, one tab or two?", false);
                 bob.waitUntil(d -> "1".equals(bob.unread(withAlice)));
                 bobTwo.waitUntil(d -> "1".equals(bobTwo.unread(withAlice)));
+                bobTwo.waitUntil(d -> "(1) Chit-Chat".equals(d.getTitle()));
                 WebElement preview = bob.driver().findElement(Browser.conversationItem(withAlice)).findElement(By.cssSelector(".user-preview"));
                 assertEquals("Hi Bob, one tab or two?", Browser.text(preview));
 
@@ -88,6 +89,8 @@ class BrowserConversationsE2ETest {
                 assertEquals(orderBefore, bob.conversationOrder(), "opening a conversation does not move the list");
                 bob.waitUntil(d -> bob.unread(withAlice).isEmpty());
                 bobTwo.waitUntil(d -> bobTwo.unread(withAlice).isEmpty());
+                // The other tab's title counts with its badges: bob's own receipt brought it to nothing unread.
+                bobTwo.waitUntil(d -> "Chit-Chat".equals(d.getTitle()));
 
                 // carol writes while bob has alice's conversation open: hers goes to the top, with a badge;
                 // the open one stays read.
@@ -96,6 +99,7 @@ class BrowserConversationsE2ETest {
                 carol.send("Bob, it's carol. Lunch?", false);
                 carol.send("Say yes.", true);
                 bob.waitUntil(d -> "2".equals(bob.unread(withCarol)));
+                bobTwo.waitUntil(d -> "(2) Chit-Chat".equals(d.getTitle()));
                 assertEquals(withCarol, bob.conversationOrder().get(0), "the newest conversation is at the top");
                 assertEquals("", bob.unread(withAlice));
                 // The list as a phone shows it (one pane at a time: back from the open conversation), light and dark.
@@ -117,6 +121,8 @@ class BrowserConversationsE2ETest {
                 bob.emulate(0, 0, false);
                 bob.waitUntil(d -> bob.unread(withCarol).isEmpty());
                 bobTwo.waitUntil(d -> bobTwo.unread(withCarol).isEmpty());
+                bobTwo.waitUntil(d -> "Chit-Chat".equals(d.getTitle()));
+                assertEquals("Chit-Chat", bob.driver().getTitle());
 
                 // carol writes to dave, who is logged out; when he logs in, it is at the top with its badge.
                 String carolDave = Browser.direct("carol", "dave");

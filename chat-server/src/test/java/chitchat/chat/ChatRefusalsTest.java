@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chitchat.chat.testing.ChatCluster;
 import chitchat.chat.testing.WsClient;
+import chitchat.json.Json;
 import chitchat.token.JwtSecret;
 import chitchat.token.Tokens;
 import com.google.gson.JsonObject;
@@ -134,6 +135,22 @@ class ChatRefusalsTest {
                     "a rate_limited error without the refused frame's clientMsgId: " + error);
         }
         fast.close();
+    }
+
+    @Test
+    void typingFramesOverTheirAllowanceVanishWithoutAnErrorOrAClose() {
+        alice = cluster.connect(0, "alice");
+        String conversation = Json.parseObject(cluster.request(0, "POST", "/api/conversations", cluster.token("alice"),
+                Map.of("kind", "direct", "with", "bob")).body()).get("id").getAsString();
+        // 150 at once: over the frame rate limit (a burst of 60), which would take 90 strikes of the 20 there are.
+        for (int i = 0; i < 150; i++) {
+            alice.sendJson(Map.of("type", "typing", "conversation", conversation));
+        }
+        assertTrue(alice.collect(Duration.ofSeconds(1), f -> "error".equals(f.get("type").getAsString())).isEmpty(),
+                "surplus typing is dropped silently");
+        assertTrue(alice.isOpen(), "and never closes the connection");
+        alice.chat("bob", "still here", "after-typing-1");
+        assertEquals("after-typing-1", alice.next("ack", WAIT).get("clientMsgId").getAsString(), "nor takes the messages' allowance");
     }
 
     @Test

@@ -63,6 +63,14 @@ final class ConversationStore implements Numbering {
         return Optional.ofNullable(conversations.find(Filters.eq("_id", id)).first()).map(ConversationStore::conversation);
     }
 
+    /** The members of each of {@code ids} that exists, in one query. */
+    Map<String, List<String>> membersOf(List<String> ids) {
+        Map<String, List<String>> members = new HashMap<>();
+        conversations.find(Filters.in("_id", ids)).projection(new Document("members", 1))
+                .forEach(doc -> members.put(doc.getString("_id"), strings(doc, "members")));
+        return members;
+    }
+
     /** {@code user}'s conversations (as {@code ids} names them, checked against each conversation), most recent first. */
     List<Conversation> recent(String user, Set<String> ids, int limit) {
         List<Conversation> found = new ArrayList<>();

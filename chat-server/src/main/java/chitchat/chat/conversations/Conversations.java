@@ -23,7 +23,7 @@ public final class Conversations {
     public Conversations(MongoDatabase database, Fanout fanout) {
         this.memberships = new Memberships(database);
         this.store = new ConversationStore(database, memberships);
-        this.marks = new MarkWriter(memberships, fanout);
+        this.marks = new MarkWriter(store, memberships, fanout);
     }
 
     /** For the message store: how messages are numbered and what storing them changes here. */
@@ -49,7 +49,7 @@ public final class Conversations {
      */
     public void mark(String user, String id, long seq, boolean read) {
         Conversation conversation = visible(id, user).orElseThrow(() -> new MessageStore.NotMember(id));
-        marks.raise(id, user, Math.min(seq, conversation.lastSeq()), read, conversation.members());
+        marks.raise(id, user, Math.min(seq, conversation.lastSeq()), read);
     }
 
     /** Writes the marks still pending; after this, marks are no longer taken. */

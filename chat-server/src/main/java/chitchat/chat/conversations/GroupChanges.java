@@ -110,6 +110,9 @@ final class GroupChanges {
                 Updates.push("members", target),
                 r -> record(id, r.seq(), actor + " added " + target, new Frames.SystemEvent("added", actor, target, null),
                         with(r.before().members(), target)));
+        // And again after: a removal of the same user an instant before may have marked the entry inactive after
+        // our first write (its own last step), and the group, which has the final word, now counts them in.
+        conversations.memberships.join(id, List.of(target), new java.util.Date());
         return reread(id);
     }
 

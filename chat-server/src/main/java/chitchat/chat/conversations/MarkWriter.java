@@ -28,13 +28,14 @@ final class MarkWriter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MarkWriter.class);
     static final Duration FLUSH_INTERVAL = Duration.ofMillis(200);
 
-    /** The marks asked for one member of one conversation since the last flush, and whom to tell. */
-    private record Pending(String conversation, String user, long readSeq, long deliveredSeq, List<String> members) {
-        Pending raise(long read, long delivered, List<String> latestMembers) {
-            return new Pending(conversation, user, Math.max(readSeq, read), Math.max(deliveredSeq, delivered), latestMembers);
+    /** The marks asked for one member of one conversation since the last flush. */
+    private record Pending(String conversation, String user, long readSeq, long deliveredSeq) {
+        Pending raise(long read, long delivered) {
+            return new Pending(conversation, user, Math.max(readSeq, read), Math.max(deliveredSeq, delivered));
         }
     }
 
+    private final ConversationStore conversations;
     private final Memberships memberships;
     private final Fanout fanout;
     private final Object lock = new Object();
@@ -42,7 +43,8 @@ final class MarkWriter implements AutoCloseable {
     private final Thread flusher;
     private volatile boolean closed;
 
-    MarkWriter(Memberships memberships, Fanout fanout) {
+    MarkWriter(ConversationStore conversations, Memberships memberships, Fanout fanout) {
+        this.conversations = conversations;
         this.memberships = memberships;
         this.fanout = fanout;
         this.flusher = Thread.ofPlatform().name("mark-writer").daemon().start(this::run);
@@ -52,13 +54,13 @@ final class MarkWriter implements AutoCloseable {
      * Asks for {@code user}'s marks in {@code conversation} to be raised to {@code seq} (read and delivered, or
      * delivered only), with the next flush. The caller has checked that the user is a member, and capped the seq.
      */
-    void raise(String conversation, String user, long seq, boolean read, List<String> members) {
+    void raise(String conversation, String user, long seq, boolean read) {
         String key = conversation + "#" + user;
         synchronized (lock) {
             Pending was = pending.get(key);
             Pending now = was == null
-                    ? new Pending(conversation, user, read ? seq : 0, seq, members)
-                    : was.raise(read ? seq : 0, seq, members);
+                    ? new Pending(conversation, user, read ? seq : 0, seq)
+                    : was.raise(read ? seq : 0, seq);
             pending.put(key, now);
         }
     }
@@ -75,7 +77,10 @@ final class MarkWriter implements AutoCloseable {
         flush(); // what was asked for before the close
     }
 
-    /** Writes every pending mark in two round trips, then announces those that moved. */
+    /**
+     * Writes every pending mark in two round trips, then announces those that moved to the conversations' members as
+     * they are now (a third read): someone removed since the frame hears nothing more of the group.
+     */
     void flush() {
         Map<String, Pending> batch;
         synchronized (lock) {
@@ -90,12 +95,13 @@ final class MarkWriter implements AutoCloseable {
             Map<String, Memberships.Marks> before = memberships.marksOf(batch.keySet());
             memberships.raiseAll(entries.stream()
                     .map(p -> new Memberships.Raise(p.conversation(), p.user(), p.readSeq(), p.deliveredSeq())).toList());
+            Map<String, List<String>> members = conversations.membersOf(entries.stream().map(Pending::conversation).distinct().toList());
             for (Pending p : entries) {
                 Memberships.Marks was = before.getOrDefault(p.conversation() + "#" + p.user(), Memberships.Marks.NONE);
                 long read = Math.max(was.readSeq(), p.readSeq());
                 long delivered = Math.max(was.deliveredSeq(), p.deliveredSeq());
                 if (read != was.readSeq() || delivered != was.deliveredSeq()) {
-                    fanout.publish(p.members(), Frames.receipt(p.conversation(), p.user(), read, delivered));
+                    fanout.publish(members.getOrDefault(p.conversation(), List.of()), Frames.receipt(p.conversation(), p.user(), read, delivered));
                 }
             }
         } catch (RuntimeException e) {

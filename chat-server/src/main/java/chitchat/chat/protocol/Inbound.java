@@ -113,6 +113,22 @@ public sealed interface Inbound {
     }
 
     /**
+     * Whether {@code text} is a {@code typing} frame, for the connection's separate allowance of them. Cheap for the
+     * other frames: only a text holding the JSON string {@code "typing"} is parsed (a quote inside a JSON string is
+     * always escaped, so the words of a message cannot look like it), and then only its {@code type} decides.
+     */
+    static boolean isTyping(String text) {
+        if (!text.contains("\"typing\"")) {
+            return false;
+        }
+        try {
+            return "typing".equals(Json.optionalString(Json.parseObject(text), "type").orElse(null));
+        } catch (Json.BadJson e) {
+            return false;
+        }
+    }
+
+    /**
      * The {@code clientMsgId} of a frame that will not be processed (refused by the rate limit, or failed), so that
      * its error frame can name it as the protocol promises; null when the frame has none that can be sent back.
      */

@@ -56,6 +56,10 @@ public final class Connection {
     private final TokenBucket rate;
     /** Strikes for frames refused by the rate limit; running out of them means flooding, and a close. */
     private final TokenBucket strikes = new TokenBucket(1, 20);
+    /** Typing notices taken: clients send one every 3 s while typing; the server relays one per 2 s. */
+    private final TokenBucket typingAllowance = new TokenBucket(1, 5);
+    /** Typing notices beyond the allowance that are still dropped quietly; past these they are flooding. */
+    private final TokenBucket typingAbuse = new TokenBucket(50, 200);
     /** Pings answered; a client has no need for more than a few a second (browsers send none). */
     private final TokenBucket pings = new TokenBucket(Limits.PINGS_PER_SECOND, 2 * Limits.PINGS_PER_SECOND);
     /** clientMsgIds this connection sent lately, so that it is not sent its own message back (it gets an ack). */
@@ -109,7 +113,20 @@ public final class Connection {
             send(Frames.error(ErrorCode.SHUTTING_DOWN, "The server is restarting; reconnect and send this again.", Inbound.clientMsgIdOf(frame)));
             return;
         }
-        if (!rate.tryTake()) {
+        boolean typing = Inbound.isTyping(frame);
+        if (typing) {
+            // Typing notices have an allowance of their own, and what is over it vanishes without an answer or a
+            // strike: a client sends one every 3 s, and a few too many must never get it closed as a flooder. Only
+            // far past any client's need (TYPING_ABUSE) do they count as flooding, so that they cannot be a way to
+            // make the server parse frames for ever at no cost.
+            if (!typingAllowance.tryTake()) {
+                metrics.rejected("typing_dropped");
+                if (!typingAbuse.tryTake()) {
+                    struckOut();
+                }
+                return;
+            }
+        } else if (!rate.tryTake()) {
             metrics.rejected("rate_limited");
             if (struckOut()) {
                 return;
@@ -118,6 +135,9 @@ public final class Connection {
             return;
         }
         if (!inbox.offer(frame)) {
+            if (typing) {
+                return; // a notice of no lasting value: dropped, never a reason to close
+            }
             metrics.rejected("inbox_full");
             socket.close(CloseFrame.POLICY_VALIDATION, "too many messages in flight");
         }

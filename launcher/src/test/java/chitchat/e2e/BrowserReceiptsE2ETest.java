@@ -92,6 +92,8 @@ class BrowserReceiptsE2ETest {
                 bob.waitUntil(d -> subtitle(bob).contains("typing"));
                 assertEquals("alice is typing…", subtitle(bob));
                 assertFalse(subtitle(alice).contains("typing"), "my own typing is not shown to me");
+                assertEquals("alice is typing…", Browser.text(bob.driver().findElement(By.id("live-status"))),
+                        "screen readers are told, politely, in the region kept for typing and ticks");
                 shots(bob, "typing");
                 sleep(Math.max(0, 1000 - (System.nanoTime() - stopped) / 1_000_000));
                 assertTrue(subtitle(bob).contains("typing"), "still shown a second after the last keystroke");

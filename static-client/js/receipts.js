@@ -11,14 +11,22 @@
 // messengers count it. A conversation with nobody else left in it stays `sent`: there is no one to read it.
 // `pending` and `failed` (the outbox's words) are never changed here: they are about the server, not the readers.
 
+// The members array is never changed in place (store.js replaces it), so what is worked out from it can be
+// kept per array: a render asks for every message on screen, and a big group has hundreds of members.
+const othersCache = new WeakMap(); // members array -> { me, others }
+
 /** The other members with their marks as numbers (a member entry from a Summary may have none yet). */
 export function othersOf(conversation, me) {
-  return conversation.members
+  const cached = othersCache.get(conversation.members);
+  if (cached && cached.me === me) return cached.others;
+  const others = conversation.members
     .filter((member) => member.username !== me)
     .map((member) => {
       const readSeq = Number(member.readSeq) || 0;
       return { username: member.username, readSeq, deliveredSeq: Math.max(readSeq, Number(member.deliveredSeq) || 0) };
     });
+  othersCache.set(conversation.members, { me, others });
+  return others;
 }
 
 /** The status a message shows: the outbox's for unsent ones, else from the other members' marks. */

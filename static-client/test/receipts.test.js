@@ -47,3 +47,13 @@ test('pending, failed, and other people\'s messages keep their status', () => {
 test('the words of the ticks', () => {
   assert.deepEqual(['pending', 'sent', 'delivered', 'read', 'failed'].map(statusWords), ['Sending', 'Sent', 'Delivered', 'Read', 'Not sent']);
 });
+
+test('a receipt (new members array from store.js) changes the ticks at once: nothing stale is kept', async () => {
+  const { withMemberMarks } = await import('../js/store.js');
+  const before = conversation({ bob: [0, 0] });
+  assert.equal(statusOf(mine(2), before, ME), 'sent');
+  const after = withMemberMarks(before, 'bob', 0, 2);
+  assert.equal(statusOf(mine(2), after, ME), 'delivered');
+  assert.equal(statusOf(mine(2), before, ME), 'sent', 'the old state still says what it said');
+  assert.equal(statusOf({ sender: 'bob', seq: 2, status: 'sent' }, after, 'bob'), 'read', 'bob\'s view of the same members: alice read it');
+});

@@ -210,6 +210,15 @@ record Browser(String name, WebDriver driver, WebDriverWait waiter, String baseU
                 Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", dark ? "dark" : "light"))));
     }
 
+    /**
+     * Whether a message is stored: its status is past the outbox's ({@code pending}, {@code failed}). After
+     * {@code sent} it moves on by itself to {@code delivered} and {@code read} as the others' pages receive and
+     * read it, so a test that only waits for the ack must accept all three.
+     */
+    static boolean stored(WebElement message) {
+        return List.of("sent", "delivered", "read").contains(message.getDomAttribute("data-status"));
+    }
+
     List<WebElement> messages() {
         return driver.findElements(By.cssSelector("[data-testid='conversation'] [data-testid='message']"));
     }

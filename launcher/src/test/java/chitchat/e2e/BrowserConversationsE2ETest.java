@@ -113,7 +113,7 @@ class BrowserConversationsE2ETest {
                 bob.openConversation(withCarol, "carol");
                 bob.waitForMessage(2);
                 bob.send("Yes!", false);
-                bob.waitUntil(d -> "sent".equals(bob.waitForMessage(3).getDomAttribute("data-status")));
+                bob.waitUntil(d -> Browser.stored(bob.waitForMessage(3)));
                 bob.emulate(360, 740, false);
                 bob.screenshot("direct-360");
                 bob.emulate(360, 740, true);
@@ -128,7 +128,7 @@ class BrowserConversationsE2ETest {
                 String carolDave = Browser.direct("carol", "dave");
                 carol.click(Browser.person("dave"));
                 carol.send("Dave, when you are back: call me.", false);
-                carol.waitUntil(d -> "sent".equals(carol.messages().get(carol.messages().size() - 1).getDomAttribute("data-status")));
+                carol.waitUntil(d -> Browser.stored(carol.messages().get(carol.messages().size() - 1)));
                 carol.click(carol.selector("logout"));
                 carol.login("dave", Browser.PASSWORD);
                 carol.waitForText(carol.selector("me"), "dave");
@@ -186,7 +186,7 @@ class BrowserConversationsE2ETest {
 
                 // A message in it reaches both, with a badge first.
                 alice.send("Who is in for Saturday?", false);
-                alice.waitUntil(d -> "sent".equals(alice.waitForMessage(1).getDomAttribute("data-status")));
+                alice.waitUntil(d -> Browser.stored(alice.waitForMessage(1)));
                 for (Browser member : List.of(bob, carol)) {
                     member.waitUntil(d -> "2".equals(member.unread(group))); // `created`, then the message
                     assertEquals("group", member.driver().findElement(Browser.conversationItem(group)).getDomAttribute("data-kind"));

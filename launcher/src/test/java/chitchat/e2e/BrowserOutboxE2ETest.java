@@ -51,7 +51,7 @@ class BrowserOutboxE2ETest {
                     bob.signUp("bob");
                     bob.click(Browser.person("alice"));
                     bob.send("before going offline", false);
-                    bob.waitUntil(d -> "sent".equals(bob.waitForMessage(1).getDomAttribute("data-status")));
+                    bob.waitUntil(d -> Browser.stored(bob.waitForMessage(1)));
                     alice.openConversation(Browser.direct("alice", "bob"), "bob");
                     alice.waitForMessage(1);
 
@@ -63,7 +63,7 @@ class BrowserOutboxE2ETest {
                     assertEquals("pending", waiting.getDomAttribute("data-status"), "a clock, not an error");
                     assertNotNull(bob.script(OUTBOX), "kept in localStorage until acked");
                     bobServer = DevServer.start(SharedInstances.env(temp, "b", "outbox", store, redis, bobHttp, bobWs));
-                    new WebDriverWait(bob.driver(), RECONNECT_WAIT).until(d -> "sent".equals(waiting.getDomAttribute("data-status")));
+                    new WebDriverWait(bob.driver(), RECONNECT_WAIT).until(d -> Browser.stored(waiting));
                     assertEquals("typed while offline", lastText(alice.waitForMessage(2)));
                     bob.waitUntil(d -> bob.script(OUTBOX) == null);
 
@@ -81,7 +81,7 @@ class BrowserOutboxE2ETest {
                     bob.waitForText(bob.selector("me"), "bob");
                     // The reloaded page shows it again (from localStorage) and sends it by itself.
                     new WebDriverWait(bob.driver(), RECONNECT_WAIT).until(d -> bob.messages().size() == 3
-                            && "sent".equals(bob.messages().get(2).getDomAttribute("data-status")));
+                            && Browser.stored(bob.messages().get(2)));
                     assertEquals(clientMsgId, bob.script(
                             "return fetch('/api/conversations/' + encodeURIComponent(arguments[0]) + '/messages')"
                                     + ".then(r => r.json()).then(p => p.msgs[p.msgs.length - 1].clientMsgId);",

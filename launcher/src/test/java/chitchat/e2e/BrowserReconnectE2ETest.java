@@ -49,7 +49,7 @@ class BrowserReconnectE2ETest {
                         alice.send(text, false);
                     }
                     alice.waitUntil(d -> alice.messages().size() == 4
-                            && alice.messages().stream().allMatch(m -> "sent".equals(m.getDomAttribute("data-status"))));
+                            && alice.messages().stream().allMatch(m -> Browser.stored(m)));
 
                     bobServer = DevServer.start(SharedInstances.env(temp, "b", "reconnect", store, redis, bobHttp, bobWs));
                     bob.waitForText(bob.selector("connection-status"), "online");

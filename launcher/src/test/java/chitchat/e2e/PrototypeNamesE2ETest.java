@@ -170,7 +170,7 @@ class PrototypeNamesE2ETest {
         browser.waitUntil(d -> browser.messages().size() == count - 1); // the history is there before we add to it
         browser.send(text, false);
         browser.waitUntil(d -> browser.messages().size() == count
-                && "sent".equals(browser.messages().get(count - 1).getDomAttribute("data-status")));
+                && Browser.stored(browser.messages().get(count - 1)));
     }
 
 }

@@ -14,8 +14,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 
 /**
- * The HTTP side of the contract, as the load tool needs it: sign up (and keep the session token), fetch a page of
- * history, scrape {@code /metrics}. One JDK {@link HttpClient} (HTTP/1.1, keep-alive) for everything.
+ * The HTTP side of the contract, as the load tool needs it: sign up (and keep the session token), create
+ * conversations, fetch a page of history or the conversation list, scrape {@code /metrics}. One JDK {@link HttpClient} (HTTP/1.1, keep-alive) for everything.
  */
 final class Api {
 
@@ -84,6 +84,16 @@ final class Api {
             request.header("Authorization", "Bearer " + token);
         }
         return send(request.build());
+    }
+
+    /** POST of a JSON body with a bearer token; the caller looks at the status. */
+    HttpResponse<String> post(String url, String token, String json) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json))
+                .build();
+        return send(request);
     }
 
     /** The Prometheus text of a service's {@code /metrics}, or empty text when it does not answer. */

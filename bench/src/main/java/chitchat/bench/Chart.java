@@ -66,6 +66,14 @@ final class Chart {
                 p99.add(p.latency().p99());
             }
             html.append(pairs("ms", names, p50, p99, 20, "target p99 20 ms"));
+            // CPU time moves much less than wall time when someone else is using the cores.
+            List<Double> storeCpu = new ArrayList<>();
+            for (HistoryScenario.Position p : report.history().positions()) {
+                storeCpu.add(p.cpuMsPerRequest().getOrDefault("store", 0.0) + p.cpuMsPerRequest().getOrDefault("chat1", 0.0));
+            }
+            html.append("<p>CPU milliseconds a request, store + chat-server (from <code>/proc/&lt;pid&gt;/stat</code>, 10 ms ticks"
+                    + " averaged over the requests).</p>");
+            html.append(bars("CPU ms a request", names, storeCpu, 20, "20 ms"));
         }
         html.append("</body></html>\n");
         Files.writeString(file, html);

@@ -21,6 +21,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bson.Document;
@@ -51,9 +52,13 @@ final class HistoryScenario {
 
     /**
      * One kind of request: its name, the path and query, how many items the first answer held (messages on a page,
-     * conversations in the list), and its latency.
+     * conversations in the list), its latency, when the slowest request started (to match against other load), and
+     * the CPU milliseconds a request cost each watched process ({@code chat1} answers, {@code store} queries;
+     * {@code machine} is every process here, anyone else's included). CPU time is the steadier figure on a shared
+     * machine: other work stretches the wall time of a scan much more than its CPU time.
      */
-    record Position(String name, String query, int pageSize, Latency.Summary latency) {
+    record Position(String name, String query, int pageSize, Latency.Summary latency, String slowestAt,
+                    Map<String, Double> cpuMsPerRequest) {
     }
 
     /** The fill, the store's size after it (per collection), and each kind of request. */
@@ -242,19 +247,38 @@ final class HistoryScenario {
         }
         Latency latency = new Latency();
         int floor = Math.min(MIN_REQUESTS, options.historyRequests());
+        long slowest = -1;
+        Instant slowestAt = null;
+        Map<String, Double> cpuBefore = ServerProbe.cpu(options.pids());
         long deadline = System.nanoTime() + (long) (options.historySeconds() * 1e9);
-        for (int i = 0; i < options.historyRequests() && (i < floor || System.nanoTime() < deadline); i++) {
+        int count = 0;
+        for (; count < options.historyRequests() && (count < floor || System.nanoTime() < deadline); count++) {
+            Instant startedAt = Instant.now();
             long t0 = System.nanoTime();
             HttpResponse<String> response = api.get(url, user.token());
-            latency.record(t0, System.nanoTime());
+            long t1 = System.nanoTime();
+            latency.record(t0, t1);
             if (response.statusCode() != 200) {
                 throw new IllegalStateException(name + ": answered " + response.statusCode());
             }
+            if (t1 - t0 > slowest) {
+                slowest = t1 - t0;
+                slowestAt = startedAt;
+            }
+        }
+        Map<String, Double> cpuAfter = ServerProbe.cpu(options.pids());
+        Map<String, Double> cpuMs = new LinkedHashMap<>();
+        for (String process : List.of("chat1", "store", "bench", "machine")) {
+            Double before = cpuBefore.get(process);
+            Double after = cpuAfter.get(process);
+            if (before != null && after != null && before >= 0 && after >= 0) {
+                cpuMs.put(process, Math.round((after - before) * 1000 / count * 100) / 100.0);
+            }
         }
         Latency.Summary s = latency.summary();
-        System.out.printf("  %-28s p50 %8.2f ms  p99 %8.2f ms  max %8.2f ms  (%d requests, %d items)%n",
-                name, s.p50(), s.p99(), s.max(), s.count(), items);
-        return new Position(name, url.substring(url.indexOf("/api/")), items, s);
+        System.out.printf("  %-28s p50 %8.2f ms  p99 %8.2f ms  max %8.2f ms  (%d requests, %d items)  CPU ms a request %s%n",
+                name, s.p50(), s.p99(), s.max(), s.count(), items, cpuMs);
+        return new Position(name, url.substring(url.indexOf("/api/")), items, s, String.valueOf(slowestAt), cpuMs);
     }
 
     /** A v2 page holds exactly the seqs {@code from..to}, oldest first. */

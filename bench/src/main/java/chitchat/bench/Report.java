@@ -83,8 +83,11 @@ record Report(Meta meta, Signup signup, RedisCeiling.Result redis, HistoryScenar
                     + " (newest: limit=50, oldest: before=51, catch-up: after=<lastSeq-50>); v1 = GET /api/messages?with=&limit=50%n",
                     history.readerConversations());
             for (HistoryScenario.Position p : history.positions()) {
-                out.printf(Locale.ROOT, "  %-28s p50 %8.2f ms   p99 %8.2f ms   max %8.2f ms   (%d requests, %d items)%n",
-                        p.name(), p.latency().p50(), p.latency().p99(), p.latency().max(), p.latency().count(), p.pageSize());
+                StringBuilder cpu = new StringBuilder();
+                p.cpuMsPerRequest().forEach((name, ms) -> cpu.append(' ').append(name).append(' ')
+                        .append(String.format(Locale.ROOT, "%.1f", ms)));
+                out.printf(Locale.ROOT, "  %-28s p50 %8.2f ms   p99 %8.2f ms   max %8.2f ms   (%d requests, %d items)   CPU ms a request:%s%n",
+                        p.name(), p.latency().p50(), p.latency().p99(), p.latency().max(), p.latency().count(), p.pageSize(), cpu);
             }
         }
         if (connections != null) {

@@ -73,7 +73,7 @@ final class Chart {
             }
             html.append("<p>CPU milliseconds a request, store + chat-server (from <code>/proc/&lt;pid&gt;/stat</code>, 10 ms ticks"
                     + " averaged over the requests).</p>");
-            html.append(bars("CPU ms a request", names, storeCpu, 20, "20 ms"));
+            html.append(bars("CPU ms a request", names, storeCpu, 20, "the p99 target"));
         }
         html.append("</body></html>\n");
         Files.writeString(file, html);

@@ -105,7 +105,9 @@ else
   echo "redis-server not installed: using the embedded-redis binary (redis-benchmark will be missing too)"
   start redis "$JAVA" -cp "$DEV_JAR" chitchat.testbed.LocalRedis "$REDIS_PORT"
 fi
-start store "$JAVA" -cp "$CHAT_JAR" chitchat.store.EmbeddedMongoMain --port "$STORE_PORT" --data-dir "$WORK/store"
+# The store's collections are logged (bench/target/logs/<timestamp>/store-gc.log): its first full scans after the
+# history fill build its page cache, and the pauses that costs show up as history outliers.
+start store "$JAVA" "-Xlog:gc:file=$LOGS/store-gc.log" -cp "$CHAT_JAR" chitchat.store.EmbeddedMongoMain --port "$STORE_PORT" --data-dir "$WORK/store"
 wait_for redis port_open "$REDIS_PORT"
 wait_for store port_open "$STORE_PORT"
 

@@ -57,6 +57,12 @@ final class Chart {
                             + " v2 = <code>GET /api/conversations/{id}/messages</code> (newest: <code>limit=50</code>, oldest:"
                             + " <code>before=51</code>, catch-up: <code>after=&lt;lastSeq-50&gt;</code>); v1 ="
                             + " <code>GET /api/messages?with=&amp;limit=50</code>.</p>");
+            HistoryScenario.Position cold = report.history().cold();
+            if (cold != null) {
+                html.append(String.format(Locale.ROOT, "<p>Not charted: the first %d requests after the fill (%s), while the store"
+                                + " warms up: p50 %.1f ms, p99 %.1f ms, max %.1f ms.</p>", cold.latency().count(), esc(cold.name()),
+                        cold.latency().p50(), cold.latency().p99(), cold.latency().max()));
+            }
             List<String> names = new ArrayList<>();
             List<Double> p50 = new ArrayList<>();
             List<Double> p99 = new ArrayList<>();

@@ -82,6 +82,13 @@ record Report(Meta meta, Signup signup, RedisCeiling.Result redis, HistoryScenar
             out.printf(Locale.ROOT, "  list = GET /api/conversations (the reader's %d); v2 = GET /api/conversations/{id}/messages"
                     + " (newest: limit=50, oldest: before=51, catch-up: after=<lastSeq-50>); v1 = GET /api/messages?with=&limit=50%n",
                     history.readerConversations());
+            HistoryScenario.Position cold = history.cold();
+            if (cold != null) {
+                out.printf(Locale.ROOT, "  first %d requests after the fill (%s; not in the figures below): p50 %.2f ms, p99 %.2f ms,"
+                                + " max %.2f ms (at %s); store CPU %.1f ms a request%n", cold.latency().count(), cold.name(),
+                        cold.latency().p50(), cold.latency().p99(), cold.latency().max(), cold.slowestAt(),
+                        cold.cpuMsPerRequest().getOrDefault("store", -1.0));
+            }
             for (HistoryScenario.Position p : history.positions()) {
                 StringBuilder cpu = new StringBuilder();
                 p.cpuMsPerRequest().forEach((name, ms) -> cpu.append(' ').append(name).append(' ')

@@ -83,12 +83,11 @@ final class HistoryScenario {
      */
     private static final int MIN_REQUESTS = 50;
     /**
-     * The first scans after a bulk fill cost the embedded store far more than later ones. A page of the 100,000
-     * holds every match until it is sorted; until G1 has grown the store's young generation to fit that, the matches
-     * outlive young collections and are copied, then promoted: pauses of up to 0.8 s, 19 s of pauses in 70 s in one
-     * run ({@code store-gc.log}), single requests of 1.9-9.4 s. So the newest page is fetched until the store has
-     * settled (the last {@value #SETTLED} requests each within 3 times their median) or for {@value #COLD_SECONDS} s,
-     * before anything is measured, and reported on its own as the cold figure.
+     * The first pages after a bulk fill cost the embedded store far more than later ones: single requests of 1.9-9.4 s
+     * and young GC pauses of up to 0.8 s copying survivors ({@code store-gc.log}; a newest page holds its 100,000
+     * matches until they are sorted, and the store may also be doing its own work after the bulk write). So the
+     * newest page is fetched until the store has settled (the last {@value #SETTLED} requests each within 3 times their
+     * median) or for {@value #COLD_SECONDS} s, before anything is measured, and reported on its own as the cold figure.
      */
     private static final int SETTLED = 20;
     private static final int COLD_SECONDS = 120;

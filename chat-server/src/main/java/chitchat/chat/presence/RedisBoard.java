@@ -61,6 +61,7 @@ final class RedisBoard implements Board {
     private final Set<String> localPairs = ConcurrentHashMap.newKeySet();
     private volatile Consumer<String> lost = user -> { };
     private volatile boolean dirty;
+    private boolean registered; // touched only on the timer thread: false until the first refresh reached Redis
 
     RedisBoard(URI uri, Duration ttl) {
         GenericObjectPoolConfig<Jedis> config = new GenericObjectPoolConfig<>();
@@ -209,14 +210,15 @@ final class RedisBoard implements Board {
             if (was == null || dirty) {
                 dirty = false;
                 jedis.set(alive(id), "1", new SetParams().ex(ttl.toSeconds()));
-                repair(jedis);
+                repair(jedis, registered);
+                registered = true;
             }
         } catch (RuntimeException e) {
             failed("refresh", e);
         }
     }
 
-    private void repair(Jedis jedis) {
+    private void repair(Jedis jedis, boolean again) {
         for (String user : jedis.smembers(users(id))) {
             if (!localUsers.contains(user) && removeFrom(jedis, id, user)) {
                 lost.accept(user); // its close here found Redis away
@@ -238,7 +240,9 @@ final class RedisBoard implements Board {
             jedis.sadd(watching(id), pair);
             jedis.sadd(watchers(parts[0]), id + ":" + parts[1]);
         }
-        log.info("event=presence_repaired instance={} users={} watches={}", id, localUsers.size(), localPairs.size());
+        if (again) {
+            log.info("event=presence_repaired instance={} users={} watches={}", id, localUsers.size(), localPairs.size());
+        }
     }
 
     /** Finds instances whose alive key expired and, holding a per-instance lock, takes their entries out. */

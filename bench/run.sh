@@ -22,6 +22,8 @@
 #   BENCH_HISTORY_MESSAGES=100000                             BENCH_SCENARIOS=redis,history,throughput,connections
 #   BENCH_SERVER_JAVA_OPTS="-XX:+UseSerialGC -Xmx256m"   JVM flags of the two chat-servers (a heap sized
 #                                     for the connection budget: G1 with a large heap keeps far more RSS)
+#   BENCH_STORE_JAVA_OPTS=""   JVM flags of the embedded store (default: none, so the JVM's own heap sizing:
+#                                     a quarter of the machine's memory)
 #   BENCH_PORT_BASE=28000       ports used: base+17 (store), +81 (auth), +82/83, +92/93 (chat), +379 (redis)
 #   BENCH_TIMEOUT=1200          seconds before the load tool is stopped, whatever it is doing
 # Any arguments are passed to the load tool as they are (java -jar bench/target/chit-chat-bench.jar --help).
@@ -105,7 +107,10 @@ else
   echo "redis-server not installed: using the embedded-redis binary (redis-benchmark will be missing too)"
   start redis "$JAVA" -cp "$DEV_JAR" chitchat.testbed.LocalRedis "$REDIS_PORT"
 fi
-start store "$JAVA" -cp "$CHAT_JAR" chitchat.store.EmbeddedMongoMain --port "$STORE_PORT" --data-dir "$WORK/store"
+# The store's collections are logged (bench/target/logs/<timestamp>/store-gc.log): its first full scans after the
+# history fill build its page cache, and the pauses that costs show up as history outliers.
+read -r -a STORE_OPTS <<<"${BENCH_STORE_JAVA_OPTS:-}"
+start store "$JAVA" "${STORE_OPTS[@]}" "-Xlog:gc:file=$LOGS/store-gc.log" -cp "$CHAT_JAR" chitchat.store.EmbeddedMongoMain --port "$STORE_PORT" --data-dir "$WORK/store"
 wait_for redis port_open "$REDIS_PORT"
 wait_for store port_open "$STORE_PORT"
 

@@ -14,8 +14,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 
 /**
- * The HTTP side of the contract, as the load tool needs it: sign up (and keep the session token), fetch a page of
- * history, scrape {@code /metrics}. One JDK {@link HttpClient} (HTTP/1.1, keep-alive) for everything.
+ * The HTTP side of the contract, as the load tool needs it: sign up (and keep the session token), create
+ * conversations, fetch a page of history or the conversation list, scrape {@code /metrics}. One JDK {@link HttpClient} (HTTP/1.1, keep-alive) for everything.
  */
 final class Api {
 
@@ -31,7 +31,11 @@ final class Api {
             .executor(Executors.newVirtualThreadPerTaskExecutor())
             .build();
 
-    /** Signs one user up; the contract answers 201 with {@code Set-Cookie: token=<jwt>}. */
+    /**
+     * Signs one user up; the contract answers 201 with {@code Set-Cookie: token=<jwt>}. A 503 {@code busy} (the
+     * auth-server's password-hashing queue was full for 3 s, which happens when someone else is using the cores)
+     * is tried again, up to 5 times, a second apart and more: it means "try again in a moment".
+     */
     User signup(String authUrl, String username) {
         String body = "{\"username\":\"" + username + "\",\"password\":\"" + PASSWORD + "\"}";
         HttpRequest request = HttpRequest.newBuilder(URI.create(authUrl + "/api/auth/signup"))
@@ -40,6 +44,15 @@ final class Api {
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build();
         HttpResponse<String> response = send(request);
+        for (int attempt = 1; attempt <= 5 && response.statusCode() == 503; attempt++) {
+            try {
+                Thread.sleep(1000L * attempt);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+            response = send(request);
+        }
         if (response.statusCode() != 201) {
             throw new IllegalStateException("signup of " + username + " answered " + response.statusCode() + ": " + response.body());
         }
@@ -84,6 +97,16 @@ final class Api {
             request.header("Authorization", "Bearer " + token);
         }
         return send(request.build());
+    }
+
+    /** POST of a JSON body with a bearer token; the caller looks at the status. */
+    HttpResponse<String> post(String url, String token, String json) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json))
+                .build();
+        return send(request);
     }
 
     /** The Prometheus text of a service's {@code /metrics}, or empty text when it does not answer. */

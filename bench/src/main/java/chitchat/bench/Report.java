@@ -76,11 +76,25 @@ record Report(Meta meta, Signup signup, RedisCeiling.Result redis, HistoryScenar
         }
         if (history != null) {
             out.println();
-            out.printf(Locale.ROOT, "History: pages of 50 (GET /api/messages?with=), one request at a time; the store holds %,d messages;"
-                    + " %,d inserted at %,.0f/s (%s)%n", history.collectionDocuments(), history.messages(), history.fillPerSec(), history.fill());
+            out.printf(Locale.ROOT, "History, one request at a time: the store holds %,d messages, %,d conversations, %,d memberships;"
+                    + " %,d messages inserted at %,.0f/s (%s)%n", history.collectionDocuments(), history.conversationDocuments(),
+                    history.membershipDocuments(), history.messages(), history.fillPerSec(), history.fill());
+            out.printf(Locale.ROOT, "  list = GET /api/conversations (the reader's %d); v2 = GET /api/conversations/{id}/messages"
+                    + " (newest: limit=50, oldest: before=51, catch-up: after=<lastSeq-50>); v1 = GET /api/messages?with=&limit=50%n",
+                    history.readerConversations());
+            HistoryScenario.Position cold = history.cold();
+            if (cold != null) {
+                out.printf(Locale.ROOT, "  first %d requests after the fill (%s; not in the figures below): p50 %.2f ms, p99 %.2f ms,"
+                                + " max %.2f ms (at %s); store CPU %.1f ms a request%n", cold.latency().count(), cold.name(),
+                        cold.latency().p50(), cold.latency().p99(), cold.latency().max(), cold.slowestAt(),
+                        cold.cpuMsPerRequest().getOrDefault("store", -1.0));
+            }
             for (HistoryScenario.Position p : history.positions()) {
-                out.printf(Locale.ROOT, "  %-24s p50 %8.2f ms   p99 %8.2f ms   max %8.2f ms   (%d requests)%n",
-                        p.name(), p.latency().p50(), p.latency().p99(), p.latency().max(), p.latency().count());
+                StringBuilder cpu = new StringBuilder();
+                p.cpuMsPerRequest().forEach((name, ms) -> cpu.append(' ').append(name).append(' ')
+                        .append(String.format(Locale.ROOT, "%.1f", ms)));
+                out.printf(Locale.ROOT, "  %-28s p50 %8.2f ms   p99 %8.2f ms   max %8.2f ms   (%d requests, %d items)   CPU ms a request:%s%n",
+                        p.name(), p.latency().p50(), p.latency().p99(), p.latency().max(), p.latency().count(), p.pageSize(), cpu);
             }
         }
         if (connections != null) {
@@ -156,7 +170,7 @@ record Report(Meta meta, Signup signup, RedisCeiling.Result redis, HistoryScenar
         }
         if (history != null) {
             double worst = history.positions().stream().mapToDouble(p -> p.latency().p99()).max().orElse(0);
-            out.printf(Locale.ROOT, "  history page p99 < 20 ms at 100 or %,d messages: worst p99 %.2f ms  %s%n",
+            out.printf(Locale.ROOT, "  history page and conversation list p99 < 20 ms at 100 or %,d messages: worst p99 %.2f ms  %s%n",
                     history.messages(), worst, worst < 20 ? "met" : "MISSED");
         }
     }

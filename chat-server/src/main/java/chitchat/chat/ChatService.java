@@ -10,6 +10,7 @@ import chitchat.chat.conversations.V1Migration;
 import chitchat.chat.messages.HistoryApi;
 import chitchat.chat.messages.HistoryThrottle;
 import chitchat.chat.messages.MessageStore;
+import chitchat.chat.presence.Presence;
 import chitchat.chat.ws.WebSocketListener;
 import chitchat.chat.ws.Connection;
 import chitchat.chat.ws.ConnectionRegistry;
@@ -61,10 +62,12 @@ public final class ChatService implements AutoCloseable {
     private final ScheduledExecutorService timers;
     private final Revocations revocations;
     private final RevokedSessionCloser closer;
+    private final Presence presence;
 
     private ChatService(WebSocketListener sockets, ConnectionRegistry registry, Broker broker, MessageStore messages,
                         Conversations conversations, ScheduledExecutorService timers, HistoryApi history,
-                        ConversationsApi conversationsApi, Revocations revocations, RevokedSessionCloser closer) {
+                        ConversationsApi conversationsApi, Revocations revocations, RevokedSessionCloser closer,
+                        Presence presence) {
         this.sockets = sockets;
         this.conversations = conversations;
         this.conversationsApi = conversationsApi;
@@ -75,6 +78,7 @@ public final class ChatService implements AutoCloseable {
         this.timers = timers;
         this.revocations = revocations;
         this.closer = closer;
+        this.presence = presence;
     }
 
     /**
@@ -104,13 +108,16 @@ public final class ChatService implements AutoCloseable {
 
         ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("ws-timers").daemon().factory());
         timers.setRemoveOnCancelPolicy(true); // a closed connection's expiry timer must not keep it in memory for a day
-        Connection.Handler relay = new Relay(messages, conversations, users, fanout, metrics);
+        Presence presence = Presence.start(env, config.redisUrl(), store.database(), conversations, broker);
+        registry.attach(presence);
+        Connection.Handler relay = new Relay(messages, conversations, users, fanout, metrics, presence);
         InetSocketAddress wsAddress = new InetSocketAddress(bindAddress, wsPort);
         WebSocketListener sockets;
         try {
             sockets = WebSocketListener.start(wsAddress, tokens, new Origins(config.allowedOrigins()),
                     registry, relay, metrics, limits, timers, config.trustProxy());
         } catch (RuntimeException e) {
+            presence.close();
             conversations.close();
             broker.close();
             messages.close();
@@ -123,7 +130,8 @@ public final class ChatService implements AutoCloseable {
         RevokedSessionCloser closer = new RevokedSessionCloser(registry, revocations);
         revocations.onRevoked(closer);
         log.info("event=chat_started ws_port={} broker={} limits={}", sockets.port(), broker.getClass().getSimpleName(), limits);
-        return new ChatService(sockets, registry, broker, messages, conversations, timers, history, conversationsApi, revocations, closer);
+        return new ChatService(sockets, registry, broker, messages, conversations, timers, history, conversationsApi, revocations, closer,
+                presence);
     }
 
     public void register(Routes routes) {
@@ -178,6 +186,7 @@ public final class ChatService implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         conversations.close(); // the last marks written, their receipts published before the broker goes
+        presence.close(); // users still counted here go offline (and are announced) before the broker goes
         broker.close();
         messages.close();
         timers.shutdownNow();

@@ -4,6 +4,7 @@ import chitchat.chat.conversations.Conversations;
 import chitchat.chat.conversations.Fanout;
 import chitchat.chat.messages.Message;
 import chitchat.chat.messages.MessageStore;
+import chitchat.chat.presence.Presence;
 import chitchat.chat.protocol.ErrorCode;
 import chitchat.chat.protocol.Frames;
 import chitchat.chat.protocol.Inbound;
@@ -41,15 +42,17 @@ public final class Relay implements Connection.Handler {
     private final UserDirectory users;
     private final Fanout fanout;
     private final ChatMetrics metrics;
+    private final Presence presence;
     /** When each (conversation, user) last had a typing notice relayed; pruned as it grows. */
     private final Map<String, Long> lastTyping = new ConcurrentHashMap<>();
 
-    public Relay(MessageStore messages, Conversations conversations, UserDirectory users, Fanout fanout, ChatMetrics metrics) {
+    public Relay(MessageStore messages, Conversations conversations, UserDirectory users, Fanout fanout, ChatMetrics metrics, Presence presence) {
         this.messages = messages;
         this.conversations = conversations;
         this.users = users;
         this.fanout = fanout;
         this.metrics = metrics;
+        this.presence = presence;
     }
 
     @Override
@@ -68,9 +71,7 @@ public final class Relay implements Connection.Handler {
             case Inbound.Read read -> mark(from, read.conversation(), read.seq(), true, frame);
             case Inbound.Delivered delivered -> mark(from, delivered.conversation(), delivered.seq(), false, frame);
             case Inbound.Typing typing -> typing(from, typing.conversation(), frame);
-            case Inbound.Watch watch -> {
-                // Presence is not served yet: the frame is valid, so it is accepted, and answered with nothing.
-            }
+            case Inbound.Watch watch -> presence.watch(from, watch.users());
         }
     }
 

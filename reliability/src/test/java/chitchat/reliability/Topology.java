@@ -193,6 +193,10 @@ final class Topology implements AutoCloseable {
         return store.database().getCollection("messages");
     }
 
+    MongoCollection<Document> users() {
+        return store.database().getCollection("users");
+    }
+
     void createUsers(String... names) {
         UserStore users = new UserStore(store.database());
         for (String user : names) {

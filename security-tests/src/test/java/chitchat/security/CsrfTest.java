@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Cross-site request forgery, three defences deep: a POST whose {@code Origin} is not this site's is 403 before any
+ * Cross-site request forgery, three defences deep: a POST, PATCH or DELETE whose {@code Origin} is not this site's is 403 before any
  * endpoint runs; a body must be {@code application/json}, which no HTML form can send (415); and the session cookie
  * is {@code SameSite=Lax}, so other sites' POSTs do not carry it. Each refusal changes nothing.
  */
@@ -77,6 +77,37 @@ class CsrfTest {
                 "Origin", "https://evil.example", "Cookie", "token=" + token);
         Leaks.assertErrorShape("logout from a foreign origin", response, 403);
         assertTrue(response.headers().allValues("Set-Cookie").isEmpty(), "the session cookie is left alone");
+    }
+
+    @Test
+    void conversationChangesFromAForeignOriginAre403AndChangeNothing() {
+        String owner = site.signup("csrf-owner", "owner-password");
+        site.signup("csrf-friend", "friend-password");
+        site.signup("csrf-extra", "extra-password");
+        String cookie = "token=" + owner;
+        HttpResponse<String> made = site.postJson("/api/conversations",
+                "{\"kind\":\"group\",\"name\":\"Mine\",\"members\":[\"csrf-friend\"]}", "Cookie", cookie);
+        assertEquals(201, made.statusCode(), made.body());
+        String id = chitchat.json.Json.parseObject(made.body()).get("id").getAsString();
+        String path = "/api/conversations/" + java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8);
+        String evil = "https://evil.example";
+
+        Leaks.assertErrorShape("create from a foreign origin", site.postJson("/api/conversations",
+                "{\"kind\":\"group\",\"name\":\"Forged\",\"members\":[\"csrf-friend\"]}", "Origin", evil, "Cookie", cookie), 403);
+        Leaks.assertErrorShape("add from a foreign origin", site.postJson(path + "/members",
+                "{\"username\":\"csrf-extra\"}", "Origin", evil, "Cookie", cookie), 403);
+        Leaks.assertErrorShape("rename from a foreign origin", site.send(site.request(path)
+                .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"name\":\"Forged\"}"))
+                .header("Content-Type", "application/json").header("Origin", evil).header("Cookie", cookie)), 403);
+        Leaks.assertErrorShape("remove from a foreign origin", site.send(site.request(path + "/members/csrf-friend")
+                .method("DELETE", HttpRequest.BodyPublishers.noBody()).header("Origin", evil).header("Cookie", cookie)), 403);
+
+        HttpResponse<String> after = site.get(path, "Cookie", cookie);
+        assertEquals(200, after.statusCode(), after.body());
+        assertTrue(after.body().contains("\"name\":\"Mine\""), "not renamed: " + after.body());
+        assertTrue(after.body().contains("csrf-friend") && !after.body().contains("csrf-extra"), "members unchanged: " + after.body());
+        HttpResponse<String> list = site.get("/api/conversations", "Cookie", cookie);
+        assertFalse(list.body().contains("Forged"), "no forged group: " + list.body());
     }
 
     @Test

@@ -57,6 +57,14 @@ public final class Conversations {
         marks.close();
     }
 
+    /**
+     * Everyone who shares an (active) conversation with {@code user}, themself included: whose presence they may
+     * see. Two queries, from the memberships index; a membership a crash left behind may count one contact too many.
+     */
+    public java.util.Set<String> contactsOf(String user) {
+        return memberships.usersIn(memberships.of(user).keySet());
+    }
+
     /** Whether {@code id} names a conversation that {@code user} is in (for the frames that need no more). */
     public boolean isMember(String id, String user) {
         return visible(id, user).isPresent();

@@ -92,6 +92,18 @@ final class Memberships {
         return marks;
     }
 
+    /** The active members of any of {@code conversations}. */
+    java.util.Set<String> usersIn(Collection<String> conversations) {
+        java.util.Set<String> users = new java.util.HashSet<>();
+        if (conversations.isEmpty()) {
+            return users;
+        }
+        memberships.find(Filters.and(Filters.in("conv", conversations), Filters.eq("active", true)))
+                .projection(new Document("user", 1))
+                .forEach(doc -> users.add(doc.getString("user")));
+        return users;
+    }
+
     /** The marks of every active member of {@code conversation}. */
     Map<String, Marks> in(String conversation) {
         Map<String, Marks> marks = new HashMap<>();

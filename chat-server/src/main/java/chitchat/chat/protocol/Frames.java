@@ -1,6 +1,7 @@
 package chitchat.chat.protocol;
 
 import chitchat.json.Json;
+import com.google.gson.annotations.JsonAdapter;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -41,6 +42,15 @@ public final class Frames {
     public record Resync(String type) {
     }
 
+    /** {@code online} and {@code lastSeen} are written as {@code null} when unknown, as the contract shows them. */
+    public record PresenceNotice(String type, String user,
+                                 @JsonAdapter(value = Json.NullAsNull.class, nullSafe = false) Boolean online,
+                                 @JsonAdapter(value = Json.NullAsNull.class, nullSafe = false) String lastSeen) {
+    }
+
+    /** Every presence frame starts with this, so a delivery can tell one from a message without parsing it. */
+    public static final String PRESENCE_PREFIX = "{\"type\":\"presence\",";
+
     public static ChatMessage chatMessage(String id, String conversation, long seq, String sender, String receiver,
                                           String text, Instant ts, String clientMsgId, SystemEvent system) {
         return new ChatMessage("chat msg", id, conversation, seq, sender, receiver, text, timestamp(ts), clientMsgId, system);
@@ -56,6 +66,15 @@ public final class Frames {
 
     public static String typing(String conversation, String user) {
         return Json.write(new TypingNotice("typing", conversation, user));
+    }
+
+    public static String presence(String user, boolean online, Instant lastSeen) {
+        return Json.write(new PresenceNotice("presence", user, online, lastSeen == null ? null : timestamp(lastSeen)));
+    }
+
+    /** For a user who is not the watcher's contact (or no user at all): nothing is told. */
+    public static String presenceUnknown(String user) {
+        return Json.write(new PresenceNotice("presence", user, null, null));
     }
 
     public static String error(ErrorCode code, String message, String clientMsgId) {

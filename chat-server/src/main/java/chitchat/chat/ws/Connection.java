@@ -69,6 +69,8 @@ public final class Connection {
     /** Set when a shutdown ran out of time: frames still queued are refused instead of processed. */
     private volatile boolean abandoned;
     private volatile Thread worker;
+    /** The users whose presence this connection watches (contacts only); replaced whole by each {@code watch}. */
+    private volatile Set<String> watching = Set.of();
     private volatile ScheduledFuture<?> expiry;
 
     Connection(WebSocket socket, Tokens.Session session, Limits limits, ChatMetrics metrics) {
@@ -86,6 +88,15 @@ public final class Connection {
 
     public Tokens.Session session() {
         return session;
+    }
+
+    public Set<String> watching() {
+        return watching;
+    }
+
+    /** Replaces the watch set; {@code users} must be immutable (it is read by delivery threads). */
+    public void watch(Set<String> users) {
+        this.watching = users;
     }
 
     /**

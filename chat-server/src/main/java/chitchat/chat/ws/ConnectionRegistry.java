@@ -19,7 +19,11 @@ import org.slf4j.LoggerFactory;
  * <p>It keeps the broker's subscriptions in step with the connections: the first connection of a user subscribes
  * to their channel and the last one to close unsubscribes. Both happen inside the map's per-key {@code compute},
  * so a connection opening while another closes can never leave a user connected but unsubscribed, or the reverse.
- * As the broker's {@link Broker.Delivery}, it hands what arrives on a channel to that user's connections.
+ * As the broker's {@link Broker.Delivery}, it hands what arrives on a channel to that user's connections; a
+ * {@code presence} frame only to those of them that watch its user.
+ *
+ * <p>A {@link Listener} (presence) hears of a user's first and last connection here, in the same per-key step as
+ * the subscription, so one user's arrivals and departures reach it in the order they happened.
  */
 public final class ConnectionRegistry implements Broker.Delivery {
 
@@ -29,10 +33,34 @@ public final class ConnectionRegistry implements Broker.Delivery {
 
     private final ConcurrentHashMap<String, Set<Connection>> byUser = new ConcurrentHashMap<>();
     private volatile Broker broker;
+    private volatile Listener listener = Listener.NONE;
+
+    /** What else wants to know who is connected here: presence. Calls may block (they run on connection threads). */
+    public interface Listener {
+        Listener NONE = new Listener() {
+        };
+
+        /** {@code user} has a first connection here (called inside the registry's step for that user). */
+        default void firstConnection(String user) {
+        }
+
+        /** {@code user}'s last connection here closed (called inside the registry's step for that user). */
+        default void lastConnectionClosed(String user) {
+        }
+
+        /** {@code connection} closed (called before the registry's step for its user). */
+        default void closed(Connection connection) {
+        }
+    }
 
     /** The broker is made with this registry as its delivery, so it is attached after both exist. */
     public void attach(Broker broker) {
         this.broker = broker;
+    }
+
+    /** Attached before the first connection is accepted. */
+    public void attach(Listener listener) {
+        this.listener = listener;
     }
 
     void add(Connection connection) {
@@ -40,6 +68,7 @@ public final class ConnectionRegistry implements Broker.Delivery {
             if (connections == null) {
                 connections = ConcurrentHashMap.newKeySet();
                 broker.subscribe(user);
+                listener.firstConnection(user);
             }
             connections.add(connection);
             return connections;
@@ -47,10 +76,12 @@ public final class ConnectionRegistry implements Broker.Delivery {
     }
 
     void remove(Connection connection) {
+        listener.closed(connection);
         byUser.computeIfPresent(connection.user(), (user, connections) -> {
             connections.remove(connection);
             if (connections.isEmpty()) {
                 broker.unsubscribe(user);
+                listener.lastConnectionClosed(user);
                 return null;
             }
             return connections;
@@ -67,6 +98,10 @@ public final class ConnectionRegistry implements Broker.Delivery {
         if (connections == null) {
             return;
         }
+        if (payload.startsWith(Frames.PRESENCE_PREFIX)) {
+            deliverPresence(connections, payload);
+            return;
+        }
         String ownClientMsgId = sentBy(user, payload);
         // Encoded once into WebSocket frames, written to every connection: a user with several tabs costs one
         // UTF-8 encoding per message, not one per tab. The frames are used by this thread only.
@@ -78,6 +113,22 @@ public final class ConnectionRegistry implements Broker.Delivery {
                 } else {
                     connection.send(payload);
                 }
+            }
+        }
+    }
+
+    /** A presence change goes only to the connections that watch its user (a prefix test keeps messages unparsed). */
+    private static void deliverPresence(Set<Connection> connections, String payload) {
+        String watched;
+        try {
+            watched = Json.optionalString(Json.parseObject(payload), "user").orElse(null);
+        } catch (RuntimeException e) {
+            log.warn("event=bad_presence_payload");
+            return;
+        }
+        for (Connection connection : connections) {
+            if (connection.watching().contains(watched)) {
+                connection.send(payload);
             }
         }
     }

@@ -66,6 +66,12 @@ public final class ChatCluster implements AutoCloseable {
         return servers.get(i);
     }
 
+    /** Shuts instance {@code i} down gracefully (as on SIGTERM), before the rest of the cluster. */
+    public void stop(int i) {
+        servers.get(i).close();
+        servers.set(i, null);
+    }
+
     public LocalRedis redis() {
         return redis;
     }
@@ -143,7 +149,7 @@ public final class ChatCluster implements AutoCloseable {
 
     @Override
     public void close() {
-        servers.forEach(ChatServer::close);
+        servers.stream().filter(java.util.Objects::nonNull).forEach(ChatServer::close);
         store.database().drop();
         store.close();
         redis.close();

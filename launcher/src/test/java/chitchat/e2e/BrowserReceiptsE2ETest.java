@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chromium.ChromiumDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -122,6 +123,7 @@ class BrowserReceiptsE2ETest {
                 alice.send("See you there.", false);
                 new WebDriverWait(alice.driver(), TICKS_WAIT).until(d -> alice.messages().size() == 3 && "delivered".equals(status(alice, 2)));
                 shots(alice, "ticks");
+                forcedColorsShot(alice, "ticks-forced-colors");
                 for (Browser window : List.of(alice, bob)) {
                     window.assertNoAlert();
                 }
@@ -179,6 +181,7 @@ class BrowserReceiptsE2ETest {
                 alice.waitUntil(d -> Map.of("bob", "read", "carol", "read").equals(readers(alice, 0)));
                 assertEquals("true", infoButton(alice, 0).getDomAttribute("aria-expanded"));
                 shots(alice, "read-by");
+                forcedColorsShot(alice, "read-by-forced-colors");
 
                 // bob types in the group: carol sees who.
                 bob.testId("composer").sendKeys("Me");
@@ -240,6 +243,15 @@ class BrowserReceiptsE2ETest {
         browser.emulate(0, 0, true);
         browser.screenshot(moment + "-dark");
         browser.emulate(0, 0, false);
+    }
+
+    /** The page as Windows High Contrast shows it (forced colors): the ticks must still be seen. */
+    private static void forcedColorsShot(Browser browser, String moment) {
+        ChromiumDriver chromium = (ChromiumDriver) browser.driver();
+        chromium.executeCdpCommand("Emulation.setEmulatedMedia",
+                Map.of("features", List.of(Map.of("name", "forced-colors", "value", "active"))));
+        browser.screenshot(moment);
+        chromium.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features", List.of()));
     }
 
     private static void sleep(long ms) {

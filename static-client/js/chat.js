@@ -253,9 +253,13 @@ export function createChat(store, config) {
    * The conversation list arrived (a catch-up): each Summary's last message is on this device now, shown as the
    * preview with its badge, so it counts as delivered, though the messages before it are fetched only when the
    * conversation is opened. That is what the sender's second tick means in messengers: it reached the phone.
+   * Only where it is unread: a read mark raised the delivered mark with it, and a reload must not send one
+   * frame per conversation for nothing.
    */
   function onList(summaries) {
-    const messages = summaries.map((summary) => summary && summary.lastMessage).filter(isMessage).map(fromServer);
+    const messages = summaries
+      .filter((summary) => summary && summary.lastMessage && summary.lastMessage.seq > (Number(summary.readSeq) || 0))
+      .map((summary) => summary.lastMessage).filter(isMessage).map(fromServer);
     receivedFromOthers(messages, store.get());
   }
 

@@ -90,3 +90,14 @@ test('stop forgets everything and cancels what was held', () => {
   h.marks.received('g:1', 1);
   assert.deepEqual(h.frames.map((f) => f.seq), [1, 1], 'a new session starts from nothing');
 });
+
+test('across conversations at most 10 frames a second: a hundred conversations at once are paced, none lost', () => {
+  const h = harness();
+  for (let i = 1; i <= 100; i++) h.marks.received(`g:${i}`, i);
+  assert.equal(h.frames.length, 10, 'the first second');
+  h.advance(1000);
+  assert.equal(h.frames.length, 20);
+  h.advance(9000);
+  assert.equal(h.frames.length, 100);
+  assert.deepEqual(new Set(h.frames.map((f) => f.conversation)).size, 100, 'each conversation once');
+});

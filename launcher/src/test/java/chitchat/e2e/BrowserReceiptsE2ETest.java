@@ -173,6 +173,7 @@ class BrowserReceiptsE2ETest {
                 bob.waitUntil(d -> bob.unread(group).isEmpty());
                 new WebDriverWait(alice.driver(), TICKS_WAIT).until(d -> Map.of("bob", "read", "carol", "delivered").equals(readers(alice, 0)));
                 assertEquals("delivered", status(alice, 0), "read only when everyone read it");
+                alice.screenshot("read-by-partial");
 
                 // carol reads it too: read, and the open list follows.
                 carol.openConversation(group, "Trip");

@@ -214,7 +214,6 @@ export function createChat(store, config) {
       if (message.sender === state.me && message.clientMsgId) sender.settled(message.clientMsgId);
     }
     for (const id of result.unknown) fetchDetails(id);
-    receivedFromOthers(messages, state);
     if (messages.some((m) => m.sender !== state.me && !m.system && !state.users.includes(m.sender))) loadUsers();
     const fromOthers = result.added.filter((m) => m.sender !== state.me);
     if (live && fromOthers.length > 0) {
@@ -225,6 +224,8 @@ export function createChat(store, config) {
       store.set({ announcement: { id: ++noticeCount, text } });
     }
     markReadIfSeen();
+    // After reading: what was just read needs no `delivered` of its own (the read mark raises both).
+    receivedFromOthers(messages, store.get());
   }
 
   /**
@@ -240,7 +241,7 @@ export function createChat(store, config) {
     }
     for (const [conversation, seq] of highest) {
       const held = state.conversations.get(conversation);
-      if (held && !held.ended) delivered.received(conversation, seq);
+      if (held && !held.ended && seq > held.readSeq) delivered.received(conversation, seq);
     }
     store.set((s) => {
       let typing = s.typing;

@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * crash after; nothing is published before it is stored, so what a member sees live is also in history. The
  * sender is the connection's authenticated user, never a field of the frame, and the members a message goes to
  * are the ones the store returned with its number ({@link MessageStore.Saved#members()}), so a member removed a
- * moment before gets nothing of it. Runs on the sending connection's virtual thread, where the store and broker
- * calls may block.
+ * moment before gets nothing of it. Runs on the sending connection's virtual thread, which may block on the store
+ * for everything but a message: a message is handed to the store's group commit, and answered when it is written.
  */
 public final class Relay implements Connection.Handler {
 
@@ -94,23 +94,34 @@ public final class Relay implements Connection.Handler {
         send(from, Message.directId(from.user(), receiver), chat.message(), chat.clientMsgId(), true);
     }
 
+    /**
+     * Hands the message to the store and goes on: the ack and the publish follow when its batch is written (on the
+     * store's writer thread, where nothing may block: both only queue). So a connection keeps reading while the
+     * store is slow, and a client within its rate limit is never closed because the server fell behind.
+     */
     private void send(Connection from, String conversation, String text, String clientMsgId, boolean createDirect) {
         String sender = from.user();
         String receiver = Message.directPartner(conversation, sender);
-        MessageStore.Saved saved;
-        try {
-            saved = metrics.storeTimer().record(() -> messages.save(
-                    new MessageStore.Draft(conversation, sender, receiver, text, clientMsgId, createDirect)));
-        } catch (MessageStore.NotMember e) {
-            reject(from, ErrorCode.NOT_FOUND, "There is no such conversation.", clientMsgId);
-            return;
-        } catch (MongoException e) {
-            storeFailed(from, clientMsgId, e);
-            return;
-        }
+        long started = System.nanoTime();
+        from.inFlight(() -> messages.submit(new MessageStore.Draft(conversation, sender, receiver, text, clientMsgId, createDirect))
+                .whenComplete((saved, error) -> {
+                    metrics.storeTimer().record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+                    try {
+                        if (error != null) {
+                            refused(from, clientMsgId, MessageStore.failure(error));
+                        } else {
+                            stored(from, saved);
+                        }
+                    } catch (RuntimeException e) {
+                        log.error("event=answer_failed user={} clientMsgId={} error=\"{}\"", sender, clientMsgId, e.toString(), e);
+                    }
+                }));
+    }
 
-        from.rememberOwn(clientMsgId);
+    /** Stored: ack it to its connection, then publish it to every member (the sender's other devices included). */
+    private void stored(Connection from, MessageStore.Saved saved) {
         Frames.ChatMessage stored = saved.message().frame();
+        from.rememberOwn(stored.clientMsgId());
         from.send(Frames.ack(stored));
         metrics.acked();
         if (saved.duplicate()) {
@@ -118,6 +129,16 @@ public final class Relay implements Connection.Handler {
         }
         String payload = Json.write(stored);
         metrics.publishTimer().record(() -> fanout.publish(saved.members(), payload));
+    }
+
+    private void refused(Connection from, String clientMsgId, RuntimeException failure) {
+        if (failure instanceof MessageStore.NotMember) {
+            reject(from, ErrorCode.NOT_FOUND, "There is no such conversation.", clientMsgId);
+        } else if (failure instanceof MongoException mongo) {
+            storeFailed(from, clientMsgId, mongo);
+        } else {
+            throw failure;
+        }
     }
 
     /** {@code frame} is the raw frame, for the clientMsgId an error must name if the client gave one. */

@@ -15,7 +15,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.bson.Document;
 import org.slf4j.Logger;
@@ -61,23 +60,24 @@ final class InsertBatcher implements AutoCloseable {
     }
 
     /**
-     * Stores the message with the next batch and waits until that batch is written. A message with seq 0 is numbered
-     * here; one with a seq already reserved (a system message) is stored under it.
+     * Queues the message for the next batch; the future completes when that batch is written (or fails, at the
+     * latest after 20 s). A message with seq 0 is numbered here; one with a seq already reserved (a system
+     * message) is stored under it. The future completes on the writer thread: what follows it must not block.
      */
-    MessageStore.Saved save(Message message, boolean createDirect) {
+    CompletableFuture<MessageStore.Saved> submit(Message message, boolean createDirect) {
         Pending pending = new Pending(message, createDirect, new CompletableFuture<>());
         if (closed || !waiting.offer(pending)) {
-            throw new MongoException("the message store is overloaded or closing");
+            return CompletableFuture.failedFuture(new MongoException("the message store is overloaded or closing"));
         }
+        return pending.result().orTimeout(20, TimeUnit.SECONDS);
+    }
+
+    /** {@link #submit}, waited for. */
+    MessageStore.Saved save(Message message, boolean createDirect) {
         try {
-            return pending.result().get(20, TimeUnit.SECONDS);
+            return submit(message, createDirect).get();
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof MessageStore.NotMember notMember) {
-                throw notMember;
-            }
-            throw e.getCause() instanceof MongoException m ? m : new MongoException("store write failed", e.getCause());
-        } catch (TimeoutException e) {
-            throw new MongoException("store write timed out");
+            throw MessageStore.failure(e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new MongoException("interrupted while storing");

@@ -72,16 +72,34 @@ public final class MessageStore implements AutoCloseable {
     }
 
     /**
-     * Numbers and stores a new message, or returns the one this sender already stored under the same
-     * {@code clientMsgId}.
-     *
-     * @throws NotMember when the sender may not write to the conversation
-     * @throws MongoException when it could not be stored
+     * Numbers and stores a new message, or finds the one this sender already stored under the same
+     * {@code clientMsgId}: the future completes when its batch is written, or fails as {@link #failure} says. The
+     * caller does not wait for the store: a connection reads its next frame while this one is being written.
      */
-    public Saved save(Draft draft) {
+    public java.util.concurrent.CompletableFuture<Saved> submit(Draft draft) {
         Message message = new Message(new ObjectId(), draft.conversation(), 0, draft.sender(), draft.receiver(), draft.text(),
                 Instant.now().truncatedTo(ChronoUnit.MILLIS), draft.clientMsgId(), null);
-        return batcher.save(message, draft.createDirect());
+        return batcher.submit(message, draft.createDirect());
+    }
+
+    /**
+     * What a failed {@link #submit} means, as one exception: {@link NotMember}, or a {@link MongoException} (the store
+     * could not take it, or did not answer within 20 s).
+     */
+    public static RuntimeException failure(Throwable cause) {
+        if (cause instanceof java.util.concurrent.CompletionException wrapped && wrapped.getCause() != null) {
+            cause = wrapped.getCause();
+        }
+        if (cause instanceof NotMember notMember) {
+            return notMember;
+        }
+        if (cause instanceof MongoException mongo) {
+            return mongo;
+        }
+        if (cause instanceof java.util.concurrent.TimeoutException) {
+            return new MongoException("store write timed out");
+        }
+        return new MongoException("store write failed", cause);
     }
 
     /** Stores a system message under the seq already reserved for it (with the change it records). */

@@ -39,6 +39,12 @@ public final class Connection {
     private static final Logger log = LoggerFactory.getLogger(Connection.class);
     private static final String STOP = new String("stop"); // identity-compared marker, never equal to a frame
     private static final int OWN_IDS_REMEMBERED = 256;
+    /**
+     * Messages of one connection being stored at once. Far above what the rate limit lets an honest client have in
+     * flight for as long as a store write may take; past it the connection waits for the store (its inbox fills,
+     * and only then is it closed as flooding).
+     */
+    static final int MAX_IN_FLIGHT = 1024;
 
     /** Processes one frame from this connection; runs on the connection's virtual thread. */
     @FunctionalInterface
@@ -65,6 +71,8 @@ public final class Connection {
     /** clientMsgIds this connection sent lately, so that it is not sent its own message back (it gets an ack). */
     private final Set<String> ownIds = ConcurrentHashMap.newKeySet();
     private final ConcurrentLinkedQueue<String> ownIdsOrder = new ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(MAX_IN_FLIGHT);
+    private final Set<java.util.concurrent.CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
     private volatile boolean accepting = true;
     /** Set when a shutdown ran out of time: frames still queued are refused instead of processed. */
     private volatile boolean abandoned;
@@ -252,6 +260,32 @@ public final class Connection {
         return clientMsgId != null && ownIds.contains(clientMsgId);
     }
 
+    /**
+     * Starts work whose answer comes later (a message being stored), without waiting for it: the connection goes on
+     * to its next frame. Called on the connection's thread; waits only when {@link #MAX_IN_FLIGHT} are pending. A
+     * shutdown waits for these too ({@link #awaitFinished}), so that what was stored is also acked.
+     */
+    public void inFlight(java.util.function.Supplier<java.util.concurrent.CompletableFuture<?>> start) {
+        try {
+            inFlight.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        java.util.concurrent.CompletableFuture<?> work;
+        try {
+            work = start.get();
+        } catch (RuntimeException e) {
+            inFlight.release();
+            throw e;
+        }
+        pending.add(work);
+        work.whenComplete((result, error) -> {
+            pending.remove(work);
+            inFlight.release();
+        });
+    }
+
     /** Stops taking new frames; those already queued are still processed, then the thread ends. */
     public void finish() {
         accepting = false;
@@ -276,10 +310,24 @@ public final class Connection {
         abandoned = true;
     }
 
-    /** Waits for the frames queued before {@link #finish()} to be processed. */
+    /** Waits for the frames queued before {@link #finish()} to be processed, and the messages of theirs being stored. */
     public boolean awaitFinished(long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(Math.max(1, millis));
         Thread t = worker;
-        return t == null || t.join(java.time.Duration.ofMillis(Math.max(1, millis)));
+        if (t != null && !t.join(java.time.Duration.ofMillis(Math.max(1, millis)))) {
+            return false;
+        }
+        for (java.util.concurrent.CompletableFuture<?> work : List.copyOf(pending)) {
+            long left = deadline - System.nanoTime();
+            try {
+                work.get(Math.max(1, left), java.util.concurrent.TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.ExecutionException failed) {
+                // answered with an error frame by whoever started it
+            } catch (java.util.concurrent.TimeoutException late) {
+                return false;
+            }
+        }
+        return true;
     }
 
     void close(int code, String reason) {

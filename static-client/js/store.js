@@ -84,6 +84,7 @@ export function initialState() {
     panel: null,
     connection: 'reconnecting',
     typing: new Map(),
+    presence: new Map(),
     notice: null,
     announcement: null,
     authError: null,

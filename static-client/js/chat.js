@@ -169,7 +169,7 @@ export function createChat(store, config) {
   }
 
   function onClose() {
-    store.set({ connection: 'reconnecting' });
+    store.set({ connection: 'reconnecting', presence: new Map() });
     sender.connectionLost();
   }
 

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chromium.ChromiumDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -26,6 +27,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * <ul>
  *   <li>alice starts a direct conversation with bob: her page watches him, and its header says {@code online}
  *       while his window is logged in, with a dot on his avatar in her list (and hers in his);</li>
+ *   <li>while bob types, the typing line takes its place, and {@code online} is back with his message;</li>
  *   <li>bob logs out: within seconds her header says {@code last seen today at …} and the dot goes;</li>
  *   <li>after a reload (a new connection watches nobody until it sends {@code watch}) it still says so, and
  *       says {@code online} again when bob logs back in.</li>
@@ -72,6 +74,15 @@ class BrowserPresenceE2ETest {
                 new WebDriverWait(bob.driver(), PRESENCE_WAIT).until(d -> hasDot(bob, conversation));
                 shots(alice, "presence-online");
                 forcedColorsShot(alice, "presence-online-forced-colors");
+
+                // The typing line comes first, and presence comes back when his message ends it.
+                bob.openConversation(conversation, "alice");
+                bob.testId("composer").sendKeys("Yes, here");
+                new WebDriverWait(alice.driver(), PRESENCE_WAIT).until(d -> subtitle(alice).contains("typing"));
+                assertEquals("bob is typing…", subtitle(alice));
+                bob.testId("composer").sendKeys(Keys.ENTER);
+                alice.waitForMessage(2);
+                new WebDriverWait(alice.driver(), PRESENCE_WAIT).until(d -> "online".equals(subtitle(alice)));
 
                 // bob logs out: his only connection closes, on the other instance.
                 long out = System.nanoTime();

@@ -23,7 +23,10 @@
 // conversation. Other members' `typing` frames are kept in state.typing for 5 s (typing.js) and shown under the
 // title and in the list; a message from the typist ends theirs at once.
 //
-// Next issue (presence, notifications): their frames land in onFrame() below.
+// Presence: the client watches the other person of each direct conversation in the list and the members of the
+// open conversation (presence.js, watchList): a `watch` frame on every (re)connect, the server's contacts being
+// computed then, and again, debounced, whenever that set changes. `presence` frames land in state.presence; the
+// header and the list show them.
 
 import { api } from './api.js';
 import { ChatSocket } from './socket.js';
@@ -33,6 +36,7 @@ import { createHistory } from './history.js';
 import { createGroups } from './groups.js';
 import { createSender } from './sender.js';
 import { createDeliveredMarks } from './delivered.js';
+import { createWatch, watchList, withPresence } from './presence.js';
 import { expireTyping, nextExpiry, typingDue, withoutTyping, withTyping } from './typing.js';
 import {
   directWith, emptyConversation, fromServer, initialState, isMessage, mapWithout, withConversation,
@@ -60,6 +64,14 @@ export function createChat(store, config) {
   const delivered = createDeliveredMarks({ send: (frame) => Boolean(socket && socket.send(frame)) });
   const typingSentAt = new Map(); // conversation id -> when my last `typing` frame for it went (ms)
   let typingTimer = null; // drops typists whose 5 s ran out
+  const watch = createWatch({ send: (frame) => Boolean(socket && socket.send(frame)) });
+  // Whom to watch follows the list and the selection; createWatch sends only when the set really changed.
+  store.subscribe((state, prev) => {
+    if (state.phase !== 'chat') return;
+    if (state.conversations !== prev.conversations || state.selected !== prev.selected || state.me !== prev.me) {
+      watch.want(watchList(state.conversations, state.selected, state.me));
+    }
+  });
 
   // ---- session --------------------------------------------------------------------------------------------------
 
@@ -114,6 +126,7 @@ export function createChat(store, config) {
     delivered.stop();
     typingSentAt.clear();
     clearTimeout(typingTimer);
+    watch.stop();
     sessionStorage.removeItem(SELECTION_KEY);
     store.set({ ...initialState(), phase: 'auth', authError: reason });
   }
@@ -147,12 +160,16 @@ export function createChat(store, config) {
     for (const [conversation, seq] of unsentReads) socket.send({ type: 'read', conversation, seq });
     unsentReads.clear();
     delivered.flush();
+    // A new connection watches nobody; and whoever became a contact while we were away is one now.
+    const state = store.get();
+    watch.want(watchList(state.conversations, state.selected, state.me));
+    watch.connected();
     sync.catchUp();
     loadUsers();
   }
 
   function onClose() {
-    store.set({ connection: 'reconnecting' });
+    store.set({ connection: 'reconnecting', presence: new Map() });
     sender.connectionLost();
   }
 
@@ -186,11 +203,19 @@ export function createChat(store, config) {
       case 'typing':
         someoneTyping(frame);
         break;
+      case 'presence':
+        store.set((state) => {
+          const presence = withPresence(state.presence, frame);
+          return presence === state.presence ? null : { presence };
+        });
+        break;
       case 'resync':
         sync.catchUp();
+        // Presence changes lost while the broker was away are not sent again: the next watch gets the state.
+        watch.connected();
         break;
       default:
-        break; // presence (next issue), or what a newer server sends: ignoring it keeps old tabs working
+        break; // what a newer server sends: ignoring it keeps old tabs working
     }
   }
 

@@ -69,6 +69,8 @@ export function createStore(initialState) {
  * panel:         what covers part of the screen: null, 'new-group', 'members' or 'add-member'.
  * connection:    'online' or 'reconnecting' (the contract's two words).
  * typing:        Map conversation id -> Map username -> until (ms): who is typing where (typing.js).
+ * presence:      Map username -> { online, lastSeen }: the watched people's presence (presence.js); emptied while
+ *                the socket is down, as nothing is known then, and filled again by the next `watch`'s answers.
  * notice / announcement: { id, text } for the toast and for screen readers; authError: why the log-in page shows.
  */
 export function initialState() {
@@ -84,6 +86,7 @@ export function initialState() {
     panel: null,
     connection: 'reconnecting',
     typing: new Map(),
+    presence: new Map(),
     notice: null,
     announcement: null,
     authError: null,

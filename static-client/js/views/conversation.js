@@ -8,8 +8,9 @@
 // read it and who has it delivered (data-testid="read-by", a `reader` per member with data-username and
 // data-state read | delivered | waiting). A group's changes ("alice added bob") are centred notices,
 // <li data-testid="system-message">. The header says who: the name (conversation-title) and under it
-// (conversation-subtitle) a group's members, or who is typing ("alice is typing…"), or `reconnecting…` while the
-// connection is down. A group we were removed from stays readable, with a line where the composer was.
+// (conversation-subtitle) a group's members, or for a direct conversation the other person's presence ("online",
+// "last seen today at 14:02", or nothing when it is not known), or who is typing ("alice is typing…"), which
+// comes first, or `reconnecting…` while the connection is down. A group we were removed from stays readable, with a line where the composer was.
 //
 // Screen readers hear, politely and once each (the #live-status region): who started typing, and my newest
 // message becoming delivered or read. The subtitle itself is not a live region, so switching conversations
@@ -28,6 +29,7 @@ import { entriesFor } from '../outbox.js';
 import { emptyConversation, ownKey } from '../store.js';
 import { readersOf, statusOf, statusWords } from '../receipts.js';
 import { typingLine, typistsIn } from '../typing.js';
+import { presenceLine } from '../presence.js';
 import { tickIcon } from './ticks.js';
 
 const NEAR_BOTTOM_PX = 48;
@@ -275,15 +277,17 @@ export function mountConversation(store, chat) {
     // Offline, the header says so instead: on a phone the connection status in the side panel is out of sight.
     const offline = state.connection !== 'online';
     const typing = conversation.ended ? '' : typingLine(typistsIn(state.typing, conversation.id, state.me));
-    const key = [conversation.kind, conversation.name, offline, typing, ...names].join('\n');
+    const seen = conversation.kind === 'direct' ? presenceLine(state.presence.get(conversation.name)) : '';
+    const key = [conversation.kind, conversation.name, offline, typing, seen, ...names].join('\n');
     if (key === headerKey) return;
     headerKey = key;
     title.textContent = conversation.name || '…';
     headerAvatar.replaceChildren(conversation.kind === 'group' ? groupAvatar() : avatar(conversation.name || '?'));
-    subtitle.textContent = offline ? 'reconnecting…' : typing || names.join(', ');
+    subtitle.textContent = offline ? 'reconnecting…' : typing || seen || names.join(', ');
     subtitle.title = subtitle.textContent;
     subtitle.classList.toggle('offline', offline);
     subtitle.classList.toggle('typing', !offline && Boolean(typing));
+    subtitle.classList.toggle('online', !offline && !typing && seen === 'online');
     if (!offline && typing && typing !== spokenTyping) speak(typing);
     spokenTyping = offline ? '' : typing;
   }
@@ -398,6 +402,9 @@ export function mountConversation(store, chat) {
     if (switched || state.conversations !== prev.conversations || state.outbox !== prev.outbox || state.me !== prev.me
         || state.connection !== prev.connection || state.typing !== prev.typing) {
       render(state, { switched });
+    } else if (state.presence !== prev.presence) {
+      // Someone came online or went: only the header can change, the messages need no render.
+      showHeader(state, state.conversations.get(openId) || emptyConversation(openId));
     }
     if (switched) document.getElementById('composer').focus({ preventScroll: true });
   });

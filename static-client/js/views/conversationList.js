@@ -9,11 +9,14 @@
 // (dom.js, reconcile), so keyboard focus survives a message arriving. A group we were removed from stays,
 // marked ended (data-ended), until the next full list from the server drops it. While someone types in a
 // conversation, its preview says so ("bob is typing…"), as messengers do; the last message comes back after.
+// A direct conversation whose other person is online has a dot on the avatar (data-testid="presence-dot",
+// labelled "online" for screen readers, part of the button's name); groups show none.
 
 import { avatar, groupAvatar, h, reconcile, toggleAttribute } from './dom.js';
 import { listTime } from '../format.js';
 import { activityOf, conversationOrder, unreadOf } from '../store.js';
 import { typingLine, typistsIn } from '../typing.js';
+import { isOnline } from '../presence.js';
 
 export function mountConversationList(store, chat) {
   const list = document.getElementById('conversation-list');
@@ -37,7 +40,8 @@ export function mountConversationList(store, chat) {
       h('span', { class: 'user-main' },
         h('span', { class: 'user-top' }, name, time),
         h('span', { class: 'user-bottom' }, preview)));
-      entry = { item: h('li', {}, button), button, slot, name, time, preview, badge, rendered: null, look: null };
+      const dot = h('span', { class: 'presence-dot', role: 'img', 'aria-label': 'online', 'data-testid': 'presence-dot' });
+      entry = { item: h('li', {}, button), button, slot, name, time, preview, badge, dot, rendered: null, look: null };
       entries.set(id, entry);
     }
     return entry;
@@ -53,12 +57,13 @@ export function mountConversationList(store, chat) {
   }
 
   /** Brings one entry up to date; skipped when nothing it shows has changed. */
-  function update(entry, conversation, { selected, me, typing }) {
+  function update(entry, conversation, { selected, me, typing, presence }) {
     const unread = conversation.ended ? 0 : unreadOf(conversation);
     const last = conversation.lastMessage;
     const typingNow = conversation.ended ? '' : typingLine(typistsIn(typing, conversation.id, me));
+    const online = conversation.kind === 'direct' && !conversation.ended && isOnline(presence, conversation.name);
     const key = [selected, unread, conversation.name, conversation.kind, conversation.ended, last ? last.seq : '',
-      activityOf(conversation), typingNow].join('\n');
+      activityOf(conversation), typingNow, online].join('\n');
     if (entry.rendered === key) return;
     entry.rendered = key;
     entry.button.setAttribute('data-kind', conversation.kind);
@@ -71,6 +76,8 @@ export function mountConversationList(store, chat) {
       entry.look = look;
       entry.slot.replaceChildren(conversation.kind === 'group' ? groupAvatar() : avatar(conversation.name || '?'));
     }
+    if (online) entry.slot.append(entry.dot);
+    else entry.dot.remove();
     entry.name.textContent = conversation.name || '…';
     const ts = activityOf(conversation);
     entry.time.textContent = ts ? listTime(ts) : '';
@@ -95,7 +102,9 @@ export function mountConversationList(store, chat) {
     const focused = list.contains(document.activeElement) ? document.activeElement : null;
     const items = conversations.map((conversation) => {
       const entry = entryFor(conversation);
-      update(entry, conversation, { selected: state.selected === conversation.id, me: state.me, typing: state.typing });
+      update(entry, conversation, {
+        selected: state.selected === conversation.id, me: state.me, typing: state.typing, presence: state.presence,
+      });
       return entry.item;
     });
     for (const id of entries.keys()) if (!state.conversations.has(id)) entries.delete(id);
@@ -115,7 +124,8 @@ export function mountConversationList(store, chat) {
       return;
     }
     if (state.conversations !== prev.conversations || state.filter !== prev.filter || state.selected !== prev.selected
-        || state.listLoaded !== prev.listLoaded || state.typing !== prev.typing || prev.phase !== 'chat') {
+        || state.listLoaded !== prev.listLoaded || state.typing !== prev.typing || state.presence !== prev.presence
+        || prev.phase !== 'chat') {
       render(state);
     }
   });

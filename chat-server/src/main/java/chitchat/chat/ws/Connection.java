@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
  * way out.
  *
  * <p>Frames arrive on Java-WebSocket's decoder threads, which are shared by many connections and must never
- * block; {@link #received} only rate-limits and queues. The virtual thread takes frames one by one and may block
- * on the store and the broker as long as it needs, without holding up anyone else. Going out, {@link #send}
+ * block; {@link #received} only rate-limits and queues. The virtual thread takes frames one by one; a message it
+ * hands to the store's group commit and goes on ({@link #inFlight}), so a slow store makes acks late but never
+ * fills the inbox of a client that keeps to its rate limit. Going out, {@link #send}
  * refuses to let frames pile up for a client that stopped reading: past {@link Limits#maxOutboundFrames()} frames
  * or {@link Limits#maxOutboundBytes()} bytes the connection is dropped (the client reconnects and catches up from
  * history) instead of growing the heap. Pongs go through the same check ({@link #mayPong}): a client that pings

@@ -108,7 +108,9 @@ final class InsertBatcher implements AutoCloseable {
 
     private void write(List<Pending> batch) {
         Map<Pending, Reservation> numbered = number(batch);
-        List<Pending> toInsert = new ArrayList<>(numbered.keySet());
+        // In the order they were queued, not grouped by conversation: the acks of one connection's messages then go
+        // out in the order it sent them.
+        List<Pending> toInsert = batch.stream().filter(numbered::containsKey).toList();
         if (toInsert.isEmpty()) {
             return;
         }

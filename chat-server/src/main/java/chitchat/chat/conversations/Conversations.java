@@ -64,9 +64,4 @@ public final class Conversations {
     public java.util.Set<String> contactsOf(String user) {
         return memberships.usersIn(memberships.of(user).keySet());
     }
-
-    /** Whether {@code id} names a conversation that {@code user} is in (for the frames that need no more). */
-    public boolean isMember(String id, String user) {
-        return visible(id, user).isPresent();
-    }
 }

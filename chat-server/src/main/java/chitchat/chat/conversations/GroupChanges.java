@@ -3,6 +3,7 @@ package chitchat.chat.conversations;
 import chitchat.chat.messages.Message;
 import chitchat.chat.messages.MessageStore;
 import chitchat.chat.protocol.Frames;
+import chitchat.chat.protocol.Inbound;
 import chitchat.http.ApiException;
 import chitchat.json.Json;
 import chitchat.users.UserDirectory;
@@ -239,13 +240,9 @@ final class GroupChanges {
     static String validName(String raw) {
         String name = raw == null ? "" : raw.strip();
         int chars = name.codePointCount(0, name.length());
-        if (chars < 1 || chars > MAX_NAME_CHARS || name.chars().anyMatch(Character::isISOControl) || !wellFormed(name)) {
+        if (chars < 1 || chars > MAX_NAME_CHARS || name.chars().anyMatch(Character::isISOControl) || !Inbound.wellFormed(name)) {
             throw new ApiException(400, "invalid_name", "A group name is 1 to " + MAX_NAME_CHARS + " characters.");
         }
         return name;
-    }
-
-    private static boolean wellFormed(String text) {
-        return java.nio.charset.StandardCharsets.UTF_8.newEncoder().canEncode(text);
     }
 }

@@ -55,7 +55,7 @@ final class MarkWriter implements AutoCloseable {
      * delivered only), with the next flush. The caller has checked that the user is a member, and capped the seq.
      */
     void raise(String conversation, String user, long seq, boolean read) {
-        String key = conversation + "#" + user;
+        String key = Memberships.key(conversation, user);
         synchronized (lock) {
             Pending was = pending.get(key);
             Pending now = was == null
@@ -97,7 +97,7 @@ final class MarkWriter implements AutoCloseable {
                     .map(p -> new Memberships.Raise(p.conversation(), p.user(), p.readSeq(), p.deliveredSeq())).toList());
             Map<String, List<String>> members = conversations.membersOf(entries.stream().map(Pending::conversation).distinct().toList());
             for (Pending p : entries) {
-                Memberships.Marks was = before.getOrDefault(p.conversation() + "#" + p.user(), Memberships.Marks.NONE);
+                Memberships.Marks was = before.getOrDefault(Memberships.key(p.conversation(), p.user()), Memberships.Marks.NONE);
                 long read = Math.max(was.readSeq(), p.readSeq());
                 long delivered = Math.max(was.deliveredSeq(), p.deliveredSeq());
                 if (read != was.readSeq() || delivered != was.deliveredSeq()) {

@@ -48,7 +48,7 @@ final class Memberships {
     }
 
     /** {@code #} appears in neither ids nor usernames, so the key is unique and never ambiguous. */
-    private static String key(String conversation, String user) {
+    static String key(String conversation, String user) {
         return conversation + "#" + user;
     }
 
@@ -137,13 +137,10 @@ final class Memberships {
 
     /** Sending marks read: each sender's marks rise to the newest seq they sent, in one round trip for all. */
     void raiseForSenders(Map<String, Map<String, Long>> newestByConversationAndSender) {
-        List<UpdateOneModel<Document>> writes = new ArrayList<>();
+        List<Raise> raises = new ArrayList<>();
         newestByConversationAndSender.forEach((conversation, bySender) -> bySender.forEach((sender, seq) ->
-                writes.add(new UpdateOneModel<>(Filters.eq("_id", key(conversation, sender)),
-                        Updates.combine(Updates.max("readSeq", seq), Updates.max("deliveredSeq", seq))))));
-        if (!writes.isEmpty()) {
-            memberships.bulkWrite(writes, new BulkWriteOptions().ordered(false));
-        }
+                raises.add(new Raise(conversation, sender, seq, seq))));
+        raiseAll(raises);
     }
 
     private static Marks marks(Document doc) {

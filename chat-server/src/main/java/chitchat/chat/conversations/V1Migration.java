@@ -85,6 +85,8 @@ public final class V1Migration {
             chunk.forEach(m -> byConversation.computeIfAbsent(m.conversation(), c -> new ArrayList<>()).add(m));
             List<Message> stored = new ArrayList<>(chunk.size());
             List<UpdateOneModel<Document>> writes = new ArrayList<>(chunk.size());
+            // v1 history counts as read: both members' marks rise to the newest message numbered here.
+            List<Memberships.Raise> read = new ArrayList<>();
             byConversation.forEach((conversation, inOrder) -> {
                 long next = conversations.store.reserve(conversation, inOrder.size(), inOrder.get(0).sender())
                         .orElseThrow(() -> new IllegalStateException("cannot create conversation " + conversation)).first();
@@ -94,6 +96,8 @@ public final class V1Migration {
                     writes.add(new UpdateOneModel<>(Filters.and(Filters.eq("_id", m.id()), Filters.exists("seq", false)),
                             Updates.set("seq", withSeq.seq())));
                 }
+                long newest = next - 1;
+                ConversationStore.directMembers(conversation).forEach(member -> read.add(new Memberships.Raise(conversation, member, newest, newest)));
             });
             // The conversations' latest and marks first: if a crash follows, the messages are numbered again (higher)
             // on the next start, and moving these again to the higher numbers repairs them; the other way round, a
@@ -101,9 +105,7 @@ public final class V1Migration {
             conversations.store.stored(stored);
             // Ordered, in _id order within each conversation: a crash midway leaves a numbered prefix.
             messages.bulkWrite(writes, new BulkWriteOptions().ordered(true));
-            byConversation.keySet().forEach(conversation -> conversations.store.find(conversation).ifPresent(c ->
-                    conversations.memberships.raiseForSenders(Map.of(conversation,
-                            Map.of(c.members().get(0), c.lastSeq(), c.members().get(c.members().size() - 1), c.lastSeq())))));
+            conversations.memberships.raiseAll(read);
             numbered += chunk.size();
             log.info("event=v1_migration_progress messages_numbered={}", numbered);
         }

@@ -81,10 +81,6 @@ public final class Frames {
         return Json.write(new Error("error", code.wire(), message, clientMsgId));
     }
 
-    public static String error(InvalidFrame invalid) {
-        return error(invalid.code(), invalid.getMessage(), invalid.clientMsgId());
-    }
-
     /** ISO-8601 UTC with exactly three fraction digits, so timestamps also sort as strings. */
     public static String timestamp(Instant ts) {
         return TIMESTAMP.format(ts);

@@ -19,10 +19,27 @@
  * Error codes that say "not now" rather than "not this": the message stays pending and is sent again later.
  * Every other code (invalid_message, not_member, not_found, unknown_receiver...) fails it until a Retry.
  */
-const TRANSIENT = new Set(['shutting_down', 'rate_limited', 'store_unavailable', 'internal']);
+const TRANSIENT = new Set(['shutting_down', 'rate_limited', 'store_unavailable', 'overloaded', 'internal']);
 
 export function isTransient(code) {
   return TRANSIENT.has(code);
+}
+
+/** How long to wait before sending again after a "not now" error that gives no hint. */
+export const RESEND_DELAY_MS = 3000;
+const MAX_RETRY_AFTER_MS = 60000;
+
+/**
+ * When to send again after a "not now" error frame: the server's `retryAfterMs` when it gives one (`overloaded`:
+ * its queue is full, and it estimates when there is room), else RESEND_DELAY_MS; and then up to half as long again
+ * at random, so that the many clients a saturated server refused at once do not all come back at the same
+ * moment. `random` is Math.random, or a fixed value in a test.
+ */
+export function retryDelay(frame, random = Math.random) {
+  const hint = Number.isSafeInteger(frame?.retryAfterMs) && frame.retryAfterMs >= 0
+    ? Math.min(frame.retryAfterMs, MAX_RETRY_AFTER_MS)
+    : RESEND_DELAY_MS;
+  return Math.round(hint * (1 + 0.5 * random()));
 }
 
 /** A new entry: what the composer sent, to which conversation, with our guess of the time (the ack corrects it). */

@@ -5,17 +5,16 @@
 //  - flush(): on every (re)connect, every pending entry not on the wire yet, oldest first;
 //  - an `ack` merges the stored message into its conversation (chat.js's merge), which takes it out of the
 //    outbox in the same state change, so the bubble that showed a clock is the one that shows "sent";
-//  - an `error` naming it: "not now" codes leave it pending and send it again a little later; anything else
-//    fails it, with the server's words and a Retry;
+//  - an `error` naming it: "not now" codes leave it pending and send it again a little later (after the
+//    server's `retryAfterMs` when it is overloaded); anything else fails it, with the server's words and a Retry;
 //  - no ack in ACK_TIMEOUT_MS on a socket that looks open (a half-dead connection): sent again. Resending is
 //    always safe: the server stores a clientMsgId once and acks it again with the same id and seq.
 
 import { serverNow } from './api.js';
-import { afterError, frameOf, isTransient, newEntry, outboxStorage, toSend } from './outbox.js';
+import { afterError, frameOf, isTransient, newEntry, outboxStorage, retryDelay, toSend } from './outbox.js';
 import { isMessage, mapWith, mapWithout } from './store.js';
 
 const ACK_TIMEOUT_MS = 10000;
-const RESEND_DELAY_MS = 3000; // after a "not now" error
 
 export function createSender({ store, socket, merge, showNotice }) {
   let saved = null; // outboxStorage of the logged-in user
@@ -115,8 +114,8 @@ export function createSender({ store, socket, merge, showNotice }) {
     keep(afterError(entry, frame.error, text));
     if (isTransient(frame.error)) {
       // shutting_down: the socket closes soon and the next open sends it; rate_limited, store_unavailable:
-      // a little later on this socket.
-      scheduleFlush(RESEND_DELAY_MS);
+      // a little later on this socket; overloaded: after the server's hint, with jitter (outbox.js, retryDelay).
+      scheduleFlush(retryDelay(frame));
     } else {
       showNotice(text);
     }

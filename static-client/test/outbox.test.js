@@ -25,7 +25,7 @@ test('a new entry is pending, and its frame names the conversation and the clien
 });
 
 test('"not now" errors keep it pending; anything else fails it with the reason', () => {
-  for (const code of ['shutting_down', 'rate_limited', 'store_unavailable', 'internal']) {
+  for (const code of ['shutting_down', 'rate_limited', 'store_unavailable', 'overloaded', 'internal']) {
     assert.ok(isTransient(code));
     assert.equal(afterError(entry(1), code, 'x').status, 'pending');
   }

@@ -28,8 +28,10 @@ import org.slf4j.LoggerFactory;
  * crash after; nothing is published before it is stored, so what a member sees live is also in history. The
  * sender is the connection's authenticated user, never a field of the frame, and the members a message goes to
  * are the ones the store returned with its number ({@link MessageStore.Saved#members()}), so a member removed a
- * moment before gets nothing of it. Runs on the sending connection's virtual thread, which may block on the store
- * for everything but a message: a message is handed to the store's group commit, and answered when it is written.
+ * moment before gets nothing of it. Runs on the sending connection's virtual thread, which never waits for the store
+ * to write: a message is handed to the store's group commit and answered when it is written, a mark to the mark
+ * writer, a typing notice's member lookup to a thread of its own. (Only a v1 message to a name not seen before, and
+ * a {@code watch}, read the store on the connection's thread.)
  */
 public final class Relay implements Connection.Handler {
 
@@ -43,6 +45,13 @@ public final class Relay implements Connection.Handler {
     private final Fanout fanout;
     private final ChatMetrics metrics;
     private final Presence presence;
+    /**
+     * Typing notices whose members are being looked up, at most this many at once on their own virtual threads: off
+     * the connection's thread, so that a slow store holds up no frame behind a notice, and bounded, so that a stuck
+     * store cannot gather threads. Past it a notice is dropped: one that arrives late is worth nothing anyway.
+     */
+    private static final int MAX_TYPING_LOOKUPS = 256;
+    private final java.util.concurrent.Semaphore typingLookups = new java.util.concurrent.Semaphore(MAX_TYPING_LOOKUPS);
     /** When each (conversation, user) last had a typing notice relayed; pruned as it grows. */
     private final Map<String, Long> lastTyping = new ConcurrentHashMap<>();
 
@@ -134,6 +143,9 @@ public final class Relay implements Connection.Handler {
     private void refused(Connection from, String clientMsgId, RuntimeException failure) {
         if (failure instanceof MessageStore.NotMember) {
             reject(from, ErrorCode.NOT_FOUND, "There is no such conversation.", clientMsgId);
+        } else if (failure instanceof MessageStore.Overloaded overloaded) {
+            metrics.rejected(ErrorCode.OVERLOADED.wire());
+            from.send(Frames.overloaded(clientMsgId, overloaded.retryAfterMillis()));
         } else if (failure instanceof MongoException mongo) {
             storeFailed(from, clientMsgId, mongo);
         } else {
@@ -141,16 +153,13 @@ public final class Relay implements Connection.Handler {
         }
     }
 
-    /** {@code frame} is the raw frame, for the clientMsgId an error must name if the client gave one. */
+    /**
+     * Hands the mark to the mark writer, which checks the membership and writes it with others a moment later; a
+     * non-member is answered then. {@code frame} is the raw frame, for the clientMsgId an error must name.
+     */
     private void mark(Connection from, String conversation, long seq, boolean read, String frame) {
-        try {
-            conversations.mark(from.user(), conversation, seq, read);
-        } catch (MessageStore.NotMember e) {
-            reject(from, ErrorCode.NOT_FOUND, "There is no such conversation.", Inbound.clientMsgIdOf(frame));
-        } catch (MongoException e) {
-            // A mark is only ever raised, and the client sends a newer one soon: nothing to retry here.
-            log.warn("event=mark_failed user={} conversation={} error=\"{}\"", from.user(), conversation, e.getClass().getSimpleName());
-        }
+        conversations.mark(from.user(), conversation, seq, read,
+                () -> reject(from, ErrorCode.NOT_FOUND, "There is no such conversation.", Inbound.clientMsgIdOf(frame)));
     }
 
     /** Relays "typing" to the other members, at most every {@link #TYPING_INTERVAL_NANOS}; extra ones vanish silently. */
@@ -165,13 +174,21 @@ public final class Relay implements Connection.Handler {
         if (lastTyping.size() > 100_000) {
             lastTyping.entrySet().removeIf(e -> now - e.getValue() > TYPING_INTERVAL_NANOS);
         }
-        try {
-            conversations.membersFor(conversation, from.user()).ifPresentOrElse(
-                    members -> fanout.publish(others(members, from.user()), Frames.typing(conversation, from.user())),
-                    () -> reject(from, ErrorCode.NOT_FOUND, "There is no such conversation.", Inbound.clientMsgIdOf(frame)));
-        } catch (MongoException e) {
-            log.debug("event=typing_dropped user={} conversation={}", from.user(), conversation);
+        if (!typingLookups.tryAcquire()) {
+            metrics.rejected("typing_dropped");
+            return;
         }
+        Thread.ofVirtual().name("typing-" + from.user()).start(() -> {
+            try {
+                conversations.membersFor(conversation, from.user()).ifPresentOrElse(
+                        members -> fanout.publish(others(members, from.user()), Frames.typing(conversation, from.user())),
+                        () -> reject(from, ErrorCode.NOT_FOUND, "There is no such conversation.", Inbound.clientMsgIdOf(frame)));
+            } catch (RuntimeException e) {
+                log.debug("event=typing_dropped user={} conversation={} error={}", from.user(), conversation, e.getClass().getSimpleName());
+            } finally {
+                typingLookups.release();
+            }
+        });
     }
 
     private static List<String> others(List<String> members, String user) {

@@ -39,7 +39,7 @@ class ChatRefusalsTest {
     @BeforeAll
     static void start() {
         cluster = new ChatCluster(1, Map.of());
-        cluster.createUsers("alice", "bob");
+        cluster.createUsers("alice", "bob", "carol");
     }
 
     @AfterAll
@@ -105,6 +105,13 @@ class ChatRefusalsTest {
         assertError("invalid_frame", Map.of("type", "typing", "receiver", "bob"));
         assertError("invalid_frame", Map.of("type", "read", "conversation", "alice|bob", "seq", 1.5));
         assertError("not_found", Map.of("type", "chat msg", "conversation", "g:000000000000000000000000", "message", "hi", "clientMsgId", "e7"));
+        // Marks are checked when the mark writer writes them, a moment later; the answer still names the frame.
+        assertError("not_found", Map.of("type", "read", "conversation", "g:000000000000000000000000", "seq", 3, "clientMsgId", "e8"));
+        bob = cluster.connect(0, "bob");
+        bob.chat("carol", "a conversation alice is not in", "bc-1");
+        String theirs = bob.next("ack", WAIT).get("conversation").getAsString();
+        assertError("not_found", Map.of("type", "delivered", "conversation", theirs, "seq", 1, "clientMsgId", "e9"));
+        assertError("not_found", Map.of("type", "read", "conversation", theirs, "seq", 1));
         alice.send("{\"type\":\"chat msg\",\"receiver\":\"bob\",\"message\":\"\\ud800\",\"clientMsgId\":\"e6\"}");
         JsonObject surrogate = alice.next("error", WAIT);
         assertEquals("invalid_message", surrogate.get("error").getAsString());
@@ -113,7 +120,9 @@ class ChatRefusalsTest {
         assertEquals("bad_json", alice.next("error", WAIT).get("error").getAsString());
         alice.send(ByteBuffer.wrap(new byte[] {1, 2, 3}));
         assertEquals("bad_frame", alice.next("error", WAIT).get("error").getAsString());
-        assertEquals(before, messagesStored(), "no bad frame stores anything");
+        assertEquals(before + 1, messagesStored(), "no bad frame stores anything (bob's one message aside)");
+        assertEquals(0, cluster.store().database().getCollection("memberships")
+                .countDocuments(new Document("_id", theirs + "#alice")), "a stranger's marks are written nowhere");
 
         alice.chat("bob", "x".repeat(4096), "ok-after-errors");
         assertEquals("ok-after-errors", alice.next("ack", WAIT).get("clientMsgId").getAsString());

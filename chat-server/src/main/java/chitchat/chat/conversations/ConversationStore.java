@@ -63,12 +63,12 @@ final class ConversationStore implements Numbering {
         return Optional.ofNullable(conversations.find(Filters.eq("_id", id)).first()).map(ConversationStore::conversation);
     }
 
-    /** The members of each of {@code ids} that exists, in one query. */
-    Map<String, List<String>> membersOf(List<String> ids) {
-        Map<String, List<String>> members = new HashMap<>();
-        conversations.find(Filters.in("_id", ids)).projection(new Document("members", 1))
-                .forEach(doc -> members.put(doc.getString("_id"), strings(doc, "members")));
-        return members;
+    /** Each of {@code ids} that exists, in one query (their newest message left out: not needed, and the biggest part). */
+    Map<String, Conversation> findAll(java.util.Collection<String> ids) {
+        Map<String, Conversation> found = new HashMap<>();
+        conversations.find(Filters.in("_id", ids)).projection(new Document("lastMessage", 0))
+                .forEach(doc -> found.put(doc.getString("_id"), conversation(doc)));
+        return found;
     }
 
     /** {@code user}'s conversations (as {@code ids} names them, checked against each conversation), most recent first. */

@@ -1,6 +1,5 @@
 package chitchat.chat.conversations;
 
-import chitchat.chat.messages.MessageStore;
 import chitchat.chat.messages.Numbering;
 import com.mongodb.client.MongoDatabase;
 import java.util.List;
@@ -43,13 +42,11 @@ public final class Conversations {
     /**
      * Moves {@code user}'s marks in conversation {@code id} up to {@code seq} (read and delivered, or delivered only),
      * but never past the newest stored message and never down; written with others a moment later
-     * ({@link MarkWriter}), and then announced to the members with a {@code receipt} if they moved.
-     *
-     * @throws MessageStore.NotMember when the user is not a member (or there is no such conversation)
+     * ({@link MarkWriter}), and then announced to the members with a {@code receipt} if they moved. Never waits for
+     * the store: whether the user is a member is found out at the write, and if not, {@code notMember} runs then.
      */
-    public void mark(String user, String id, long seq, boolean read) {
-        Conversation conversation = visible(id, user).orElseThrow(() -> new MessageStore.NotMember(id));
-        marks.raise(id, user, Math.min(seq, conversation.lastSeq()), read);
+    public void mark(String user, String id, long seq, boolean read, Runnable notMember) {
+        marks.raise(id, user, seq, read, notMember);
     }
 
     /** Writes the marks still pending; after this, marks are no longer taken. */

@@ -113,7 +113,7 @@ final class Memberships {
     }
 
     /** The marks of the members named by {@code keys} ({@code "<conv>#<user>"}), in one query. */
-    Map<String, Marks> marksOf(java.util.Set<String> keys) {
+    Map<String, Marks> marksOf(java.util.Collection<String> keys) {
         Map<String, Marks> marks = new HashMap<>();
         memberships.find(Filters.in("_id", keys)).forEach(doc -> marks.put(doc.getString("_id"), marks(doc)));
         return marks;

@@ -39,7 +39,8 @@ final class InsertBatcher implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(InsertBatcher.class);
     static final int MAX_BATCH = 256;
-    private static final int MAX_WAITING = 8192;
+    /** The retry hint's bounds: soon enough that a short burst costs little, far enough that retries don't pile up. */
+    private static final long MIN_RETRY_MILLIS = 500, MAX_RETRY_MILLIS = 10_000;
 
     /** A message waiting for its batch; {@code createDirect} when a v1 client wrote to a name. */
     private record Pending(Message message, boolean createDirect, CompletableFuture<MessageStore.Saved> result) {
@@ -48,14 +49,18 @@ final class InsertBatcher implements AutoCloseable {
     private final MongoCollection<Document> collection;
     private final Numbering numbering;
     private final Function<Message, MessageStore.Saved> findDuplicate;
-    private final BlockingQueue<Pending> waiting = new ArrayBlockingQueue<>(MAX_WAITING);
+    private final BlockingQueue<Pending> waiting;
     private final Thread writer;
     private volatile boolean closed;
+    /** How long a message has lately taken to write, on average (a moving average over batches), for the retry hint. */
+    private volatile double nanosPerMessage = 1_000_000;
 
-    InsertBatcher(MongoCollection<Document> collection, Numbering numbering, Function<Message, MessageStore.Saved> findDuplicate) {
+    InsertBatcher(MongoCollection<Document> collection, Numbering numbering, Function<Message, MessageStore.Saved> findDuplicate,
+            int maxWaiting) {
         this.collection = collection;
         this.numbering = numbering;
         this.findDuplicate = findDuplicate;
+        this.waiting = new ArrayBlockingQueue<>(maxWaiting);
         this.writer = Thread.ofPlatform().name("message-writer").daemon().start(this::writeLoop);
     }
 
@@ -66,10 +71,23 @@ final class InsertBatcher implements AutoCloseable {
      */
     CompletableFuture<MessageStore.Saved> submit(Message message, boolean createDirect) {
         Pending pending = new Pending(message, createDirect, new CompletableFuture<>());
-        if (closed || !waiting.offer(pending)) {
-            return CompletableFuture.failedFuture(new MongoException("the message store is overloaded or closing"));
+        if (closed) {
+            return CompletableFuture.failedFuture(new MongoException("the message store is closing"));
+        }
+        if (!waiting.offer(pending)) {
+            return CompletableFuture.failedFuture(new MessageStore.Overloaded(retryAfterMillis()));
         }
         return pending.result().orTimeout(20, TimeUnit.SECONDS);
+    }
+
+    /**
+     * When a message refused now might find room: the time the writer needs for what is queued, at the rate it has
+     * lately written, bounded. A hint, not a promise; clients add jitter of their own, so that the refused don't all
+     * come back at the same moment.
+     */
+    private long retryAfterMillis() {
+        long millis = (long) (waiting.size() * nanosPerMessage / 1_000_000);
+        return Math.max(MIN_RETRY_MILLIS, Math.min(MAX_RETRY_MILLIS, millis));
     }
 
     /** {@link #submit}, waited for. */
@@ -94,7 +112,9 @@ final class InsertBatcher implements AutoCloseable {
                 }
                 batch.add(first);
                 waiting.drainTo(batch, MAX_BATCH - 1);
+                long started = System.nanoTime();
                 write(batch);
+                nanosPerMessage = 0.8 * nanosPerMessage + 0.2 * ((System.nanoTime() - started) / (double) batch.size());
             } catch (InterruptedException e) {
                 return;
             } catch (Throwable t) {

@@ -51,6 +51,24 @@ public final class MessageStore implements AutoCloseable {
     }
 
     /**
+     * The group commit's queue is full: the store is writing as fast as it can and more is waiting than it can
+     * write soon. Nothing was stored; the sender may send it again (same {@code clientMsgId}) after
+     * {@code retryAfterMillis}. Not a {@link MongoException}: the store is up, only busy.
+     */
+    public static final class Overloaded extends RuntimeException {
+        private final long retryAfterMillis;
+
+        public Overloaded(long retryAfterMillis) {
+            super("the message store's queue is full", null, false, false);
+            this.retryAfterMillis = retryAfterMillis;
+        }
+
+        public long retryAfterMillis() {
+            return retryAfterMillis;
+        }
+    }
+
+    /**
      * How far before an {@code after=} id the v1 catch-up starts: ids from different instances are ordered by time
      * only roughly. (v2 catches up by seq, which needs no overlap.)
      */
@@ -59,7 +77,14 @@ public final class MessageStore implements AutoCloseable {
     private final MongoCollection<Document> messages;
     private final InsertBatcher batcher;
 
-    public MessageStore(MongoDatabase database, Numbering numbering) {
+    /**
+     * The default of {@code MESSAGE_QUEUE_LIMIT}: about a second of messages at this machine's best rate, so that a
+     * refusal comes while a retry can still be quick, and at most a few MB of messages wait in memory.
+     */
+    public static final int DEFAULT_QUEUE_LIMIT = 8192;
+
+    /** {@code queueLimit}: messages that may wait for the group commit before new ones are refused as overloaded. */
+    public MessageStore(MongoDatabase database, Numbering numbering, int queueLimit) {
         this.messages = database.getCollection("messages");
         // Partial: a v1 message has no seq until the migration numbers it, and MongoDB would take every missing seq
         // as the same null.
@@ -68,7 +93,7 @@ public final class MessageStore implements AutoCloseable {
         messages.createIndex(Indexes.ascending("conv", "_id"), new IndexOptions().name("conv_id"));
         messages.createIndex(Indexes.ascending("sender", "clientMsgId"), new IndexOptions().unique(true).name("sender_clientMsgId_unique"));
         messages.createIndex(Indexes.ascending("receiver", "_id"), new IndexOptions().name("receiver_id"));
-        this.batcher = new InsertBatcher(messages, numbering, this::existing);
+        this.batcher = new InsertBatcher(messages, numbering, this::existing, queueLimit);
     }
 
     /**
@@ -83,8 +108,8 @@ public final class MessageStore implements AutoCloseable {
     }
 
     /**
-     * What a failed {@link #submit} means, as one exception: {@link NotMember}, or a {@link MongoException} (the store
-     * could not take it, or did not answer within 20 s).
+     * What a failed {@link #submit} means, as one exception: {@link NotMember}, {@link Overloaded}, or a
+     * {@link MongoException} (the store could not take it, or did not answer within 20 s).
      */
     public static RuntimeException failure(Throwable cause) {
         if (cause instanceof java.util.concurrent.CompletionException wrapped && wrapped.getCause() != null) {
@@ -92,6 +117,9 @@ public final class MessageStore implements AutoCloseable {
         }
         if (cause instanceof NotMember notMember) {
             return notMember;
+        }
+        if (cause instanceof Overloaded overloaded) {
+            return overloaded;
         }
         if (cause instanceof MongoException mongo) {
             return mongo;

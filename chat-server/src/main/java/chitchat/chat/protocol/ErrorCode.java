@@ -23,6 +23,11 @@ public enum ErrorCode {
     NOT_FOUND("not_found"),
     /** The message could not be stored; it was not acked, and may be sent again with the same clientMsgId. */
     STORE_UNAVAILABLE("store_unavailable"),
+    /**
+     * The server is saturated (its queue of messages waiting to be stored is full): the message was not stored, and
+     * may be sent again with the same clientMsgId after the frame's {@code retryAfterMs}.
+     */
+    OVERLOADED("overloaded"),
     /** Over the connection's rate limit: dropped unprocessed. */
     RATE_LIMITED("rate_limited"),
     /** A binary frame: the protocol is JSON text. */

@@ -36,7 +36,8 @@ public final class Frames {
     public record TypingNotice(String type, String conversation, String user) {
     }
 
-    public record Error(String type, String error, String message, String clientMsgId) {
+    /** {@code retryAfterMs} only on {@code overloaded}: when to send the message again. */
+    public record Error(String type, String error, String message, String clientMsgId, Long retryAfterMs) {
     }
 
     public record Resync(String type) {
@@ -78,7 +79,13 @@ public final class Frames {
     }
 
     public static String error(ErrorCode code, String message, String clientMsgId) {
-        return Json.write(new Error("error", code.wire(), message, clientMsgId));
+        return Json.write(new Error("error", code.wire(), message, clientMsgId, null));
+    }
+
+    /** The server is saturated: {@code clientMsgId} was not stored; send it again after {@code retryAfterMs}. */
+    public static String overloaded(String clientMsgId, long retryAfterMs) {
+        return Json.write(new Error("error", ErrorCode.OVERLOADED.wire(),
+                "The server is busy; your message was not sent yet and will be retried.", clientMsgId, retryAfterMs));
     }
 
     /** ISO-8601 UTC with exactly three fraction digits, so timestamps also sort as strings. */

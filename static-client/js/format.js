@@ -3,7 +3,8 @@
 // The server sends ISO-8601 UTC timestamps; everything here uses the browser's locale (Intl), so the same message
 // reads "14:05" in Berlin and "2:05 PM" in Boston. No dates are formatted anywhere else.
 
-const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+// hour 'numeric', not '2-digit': the locale decides, so en-US reads "9:50 PM" (not "09:50 PM"), de-DE "9:05".
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
 const weekdayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'long' });
 const dateFormat = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'long', year: 'numeric' });
 const shortDateFormat = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' });

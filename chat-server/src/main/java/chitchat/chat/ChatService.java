@@ -93,6 +93,8 @@ public final class ChatService implements AutoCloseable {
         FileDescriptors.checkFits("WS_MAX_CONNECTIONS", limits.maxConnections(), HttpTimeouts.from(env).maxConnections());
         int maxGroupMembers = env.integer("MAX_GROUP_MEMBERS", 256, 2, 10_000);
         int queueLimit = env.integer("MESSAGE_QUEUE_LIMIT", MessageStore.DEFAULT_QUEUE_LIMIT, 16, 1_000_000);
+        java.time.Duration queueMaxWait = java.time.Duration.ofMillis(env.integer("MESSAGE_QUEUE_MAX_WAIT_MS",
+                (int) MessageStore.DEFAULT_QUEUE_MAX_WAIT.toMillis(), 50, 60_000));
         HistoryThrottle throttle = HistoryThrottle.from(env); // reads its limits before any port is bound
         ChatMetrics metrics = new ChatMetrics(meters);
         ConnectionRegistry registry = new ConnectionRegistry();
@@ -102,7 +104,7 @@ public final class ChatService implements AutoCloseable {
 
         Conversations conversations = new Conversations(store.database(), fanout);
         V1Migration.run(store.database(), conversations); // before anything new is numbered: v1 messages get theirs first
-        MessageStore messages = new MessageStore(store.database(), conversations.numbering(), queueLimit);
+        MessageStore messages = new MessageStore(store.database(), conversations.numbering(), queueLimit, queueMaxWait);
         UserDirectory users = new UserDirectory(new UserStore(store.database()));
         HistoryApi history = new HistoryApi(messages, tokens, throttle);
         ConversationsApi conversationsApi = new ConversationsApi(conversations, messages, users, fanout, tokens, throttle, maxGroupMembers);

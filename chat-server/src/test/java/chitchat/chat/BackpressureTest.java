@@ -126,7 +126,7 @@ class BackpressureTest {
 
     @Test
     void aSaturatedServerRefusesWhatItCannotQueueNamingTheMessageAndWhenToRetry() {
-        start(Map.of("MESSAGE_QUEUE_LIMIT", "16"));
+        start(Map.of("MESSAGE_QUEUE_LIMIT", "16", "MESSAGE_QUEUE_MAX_WAIT_MS", "60000")); // the size bound alone
         WsClient alice = cluster.connect(0, "alice");
         WsClient bob = cluster.connect(0, "bob");
         alice.chat("bob", "hello", "sat-0");
@@ -197,6 +197,46 @@ class BackpressureTest {
         assertEquals(received.size(), receivedInOrder.size(), "nothing delivered twice");
         assertEquals(51, cluster.store().database().getCollection("messages").countDocuments(Filters.eq("conv", conversation)),
                 "each message stored once, refused or not");
+    }
+
+    @Test
+    void aQueueThatWouldTakeTooLongToWriteIsRefusedBeforeItIsFull() {
+        start(Map.of("MESSAGE_QUEUE_MAX_WAIT_MS", "200"));
+        WsClient alice = cluster.connect(0, "alice");
+        alice.chat("bob", "hello", "slow-0");
+        String conversation = alice.next("ack", WAIT).get("conversation").getAsString();
+
+        // Each request to the store now takes 400 ms: a batch over a second. Once the writer has measured that (its
+        // average batch time goes well past 200 ms), a message that would wait for a batch being written is refused.
+        link.delay(Duration.ofMillis(400));
+        alice.say(conversation, "measure", "slow-1");
+        alice.next(f -> f.get("type").getAsString().equals("ack"), WAIT);
+        List<String> burst = new ArrayList<>();
+        for (int i = 2; i <= 21; i++) {
+            burst.add("slow-" + i);
+            alice.say(conversation, "burst " + i, "slow-" + i);
+        }
+        Map<String, Long> refused = new LinkedHashMap<>();
+        List<String> acked = new ArrayList<>();
+        List<JsonObject> otherErrors = new ArrayList<>();
+        collectUntil(alice, () -> acked.size() + refused.size() + otherErrors.size() >= burst.size(), frame -> {
+            switch (frame.get("type").getAsString()) {
+                case "ack" -> acked.add(frame.get("clientMsgId").getAsString());
+                case "error" -> {
+                    if (frame.get("error").getAsString().equals("overloaded")) {
+                        refused.put(frame.get("clientMsgId").getAsString(), frame.get("retryAfterMs").getAsLong());
+                    } else {
+                        otherErrors.add(frame);
+                    }
+                }
+                default -> { }
+            }
+        });
+        assertEquals(List.of(), otherErrors);
+        assertTrue(refused.size() >= 10, "most of the burst refused long before 8,192 are queued: " + refused.keySet());
+        assertTrue(!acked.isEmpty(), "what was queued was written: " + acked);
+        refused.values().forEach(after -> assertTrue(after >= 500 && after <= 10_000, "retryAfterMs " + after));
+        assertTrue(alice.isOpen());
     }
 
     private static void collectUntil(WsClient client, java.util.function.BooleanSupplier done, java.util.function.Consumer<JsonObject> each) {

@@ -12,7 +12,9 @@ import java.util.Set;
  * writes that were already acknowledged, and with them messages the chat-server had acked. Here every write
  * command is committed (written to the file) before its reply goes back: an acked message survives a crash of
  * the store's process. It is written to the operating system, not forced to the disk (no fsync), so a power
- * failure can still lose the last moment; a real MongoDB with journaling is the answer to that.
+ * failure can still lose the last moment; a real MongoDB with journaling is the answer to that. A write tagged
+ * {@link DeferredCommit} is the exception: it is committed with the next write (the insert of the messages its
+ * batch numbered), so that a batch of messages costs one commit of the file rather than four.
  */
 final class DurableH2Backend extends H2Backend {
 
@@ -25,10 +27,16 @@ final class DurableH2Backend extends H2Backend {
     @Override
     public Document handleMessage(MongoMessage message) {
         Document reply = super.handleMessage(message);
-        var keys = message.getDocument().keySet().iterator();
-        if (keys.hasNext() && WRITES.contains(keys.next().toLowerCase())) {
+        if (commitsBeforeReply(message.getDocument())) {
             commit();
         }
         return reply;
+    }
+
+    /** A write command, unless it is tagged {@link DeferredCommit}: the next committed write takes it along. */
+    static boolean commitsBeforeReply(Document command) {
+        var keys = command.keySet().iterator();
+        return keys.hasNext() && WRITES.contains(keys.next().toLowerCase())
+                && !DeferredCommit.COMMENT.equals(command.get("comment"));
     }
 }

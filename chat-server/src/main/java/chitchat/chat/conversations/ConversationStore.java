@@ -3,6 +3,7 @@ package chitchat.chat.conversations;
 import chitchat.chat.messages.Message;
 import chitchat.chat.messages.MessageStore;
 import chitchat.chat.messages.Numbering;
+import chitchat.store.DeferredCommit;
 import com.mongodb.ErrorCategory;
 import com.mongodb.MongoServerException;
 import com.mongodb.client.MongoCollection;
@@ -139,8 +140,10 @@ final class ConversationStore implements Numbering {
                     ? new Reserved(1, Set.copyOf(pair))
                     : new Reserved(reserved(before) + 1, Set.copyOf(strings(before, "members"))));
         }
+        // Committed by the store with the insert that follows (DeferredCommit): a reservation on its own is worth
+        // nothing to keep.
         Document before = conversations.findOneAndUpdate(Filters.eq("_id", conversation), Updates.inc("reservedSeq", (long) count),
-                new FindOneAndUpdateOptions().returnDocument(ReturnDocument.BEFORE));
+                new FindOneAndUpdateOptions().returnDocument(ReturnDocument.BEFORE).comment(DeferredCommit.COMMENT));
         if (before == null) {
             return Optional.empty();
         }
@@ -163,7 +166,9 @@ final class ConversationStore implements Numbering {
         // Two collections, two round trips: made at the same time, so the batch waits for one.
         java.util.concurrent.CompletableFuture<Void> marks = java.util.concurrent.CompletableFuture.runAsync(
                 () -> memberships.raiseForSenders(bySender), command -> Thread.ofVirtual().start(command));
-        conversations.bulkWrite(writes, new BulkWriteOptions().ordered(false));
+        // Previews and marks: worth a commit of their own only to a store that crashes within the next second
+        // (DeferredCommit says what is lost then).
+        conversations.bulkWrite(writes, new BulkWriteOptions().ordered(false).comment(DeferredCommit.COMMENT));
         try {
             marks.join();
         } catch (java.util.concurrent.CompletionException e) {

@@ -1,5 +1,6 @@
 package chitchat.chat.conversations;
 
+import chitchat.store.DeferredCommit;
 import com.mongodb.ErrorCategory;
 import com.mongodb.MongoBulkWriteException;
 import com.mongodb.client.MongoCollection;
@@ -131,7 +132,8 @@ final class Memberships {
                     Updates.combine(Updates.max("readSeq", r.readSeq()), Updates.max("deliveredSeq", r.deliveredSeq()))));
         }
         if (!writes.isEmpty()) {
-            memberships.bulkWrite(writes, new BulkWriteOptions().ordered(false));
+            // A mark may be lost in a crash (the client sends it again), never moved down: no commit of its own.
+            memberships.bulkWrite(writes, new BulkWriteOptions().ordered(false).comment(DeferredCommit.COMMENT));
         }
     }
 

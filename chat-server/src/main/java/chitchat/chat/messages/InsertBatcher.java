@@ -50,17 +50,22 @@ final class InsertBatcher implements AutoCloseable {
     private final Numbering numbering;
     private final Function<Message, MessageStore.Saved> findDuplicate;
     private final BlockingQueue<Pending> waiting;
+    /** Past this estimated wait for the writer, a new message is refused: a queue that long is only latency. */
+    private final long maxWaitNanos;
     private final Thread writer;
     private volatile boolean closed;
-    /** How long a message has lately taken to write, on average (a moving average over batches), for the retry hint. */
-    private volatile double nanosPerMessage = 1_000_000;
+    /** How long a batch has lately taken to write (a moving average), to estimate how long a new message would wait. */
+    private volatile double nanosPerBatch = 10_000_000;
+    /** Whether the writer is writing a batch now: a message that arrives then waits for it too. */
+    private volatile boolean writing;
 
     InsertBatcher(MongoCollection<Document> collection, Numbering numbering, Function<Message, MessageStore.Saved> findDuplicate,
-            int maxWaiting) {
+            int maxWaiting, java.time.Duration maxWait) {
         this.collection = collection;
         this.numbering = numbering;
         this.findDuplicate = findDuplicate;
         this.waiting = new ArrayBlockingQueue<>(maxWaiting);
+        this.maxWaitNanos = maxWait.toNanos();
         this.writer = Thread.ofPlatform().name("message-writer").daemon().start(this::writeLoop);
     }
 
@@ -74,7 +79,9 @@ final class InsertBatcher implements AutoCloseable {
         if (closed) {
             return CompletableFuture.failedFuture(new MongoException("the message store is closing"));
         }
-        if (!waiting.offer(pending)) {
+        // Saturated: either more is queued than the writer would write within maxWait at its recent pace (the queue
+        // would only add latency), or the queue is full (its bound on memory).
+        if (estimatedWaitNanos() > maxWaitNanos || !waiting.offer(pending)) {
             return CompletableFuture.failedFuture(new MessageStore.Overloaded(retryAfterMillis()));
         }
         return pending.result().orTimeout(20, TimeUnit.SECONDS);
@@ -86,8 +93,19 @@ final class InsertBatcher implements AutoCloseable {
      * come back at the same moment.
      */
     private long retryAfterMillis() {
-        long millis = (long) (waiting.size() * nanosPerMessage / 1_000_000);
+        long millis = estimatedWaitNanos() / 1_000_000;
         return Math.max(MIN_RETRY_MILLIS, Math.min(MAX_RETRY_MILLIS, millis));
+    }
+
+    /**
+     * How long a message queued now would wait: one batch time for the batch being written, and one for each
+     * {@link #MAX_BATCH} queued ahead of it. In batches, not messages: a group commit writes a full batch in little
+     * more time than a batch of one, which is the point of it.
+     */
+    private long estimatedWaitNanos() {
+        int queued = waiting.size();
+        int batchesAhead = (queued + MAX_BATCH - 1) / MAX_BATCH + (writing ? 1 : 0);
+        return (long) (batchesAhead * nanosPerBatch);
     }
 
     /** {@link #submit}, waited for. */
@@ -113,8 +131,13 @@ final class InsertBatcher implements AutoCloseable {
                 batch.add(first);
                 waiting.drainTo(batch, MAX_BATCH - 1);
                 long started = System.nanoTime();
-                write(batch);
-                nanosPerMessage = 0.8 * nanosPerMessage + 0.2 * ((System.nanoTime() - started) / (double) batch.size());
+                writing = true;
+                try {
+                    write(batch);
+                } finally {
+                    writing = false;
+                    nanosPerBatch = 0.8 * nanosPerBatch + 0.2 * (System.nanoTime() - started);
+                }
             } catch (InterruptedException e) {
                 return;
             } catch (Throwable t) {

@@ -51,8 +51,8 @@ public final class MessageStore implements AutoCloseable {
     }
 
     /**
-     * The group commit's queue is full: the store is writing as fast as it can and more is waiting than it can
-     * write soon. Nothing was stored; the sender may send it again (same {@code clientMsgId}) after
+     * The group commit's queue is full, or holds more than it can write soon: the store is writing as fast as it
+     * can. Nothing was stored; the sender may send it again (same {@code clientMsgId}) after
      * {@code retryAfterMillis}. Not a {@link MongoException}: the store is up, only busy.
      */
     public static final class Overloaded extends RuntimeException {
@@ -83,8 +83,18 @@ public final class MessageStore implements AutoCloseable {
      */
     public static final int DEFAULT_QUEUE_LIMIT = 8192;
 
-    /** {@code queueLimit}: messages that may wait for the group commit before new ones are refused as overloaded. */
-    public MessageStore(MongoDatabase database, Numbering numbering, int queueLimit) {
+    /**
+     * The default of {@code MESSAGE_QUEUE_MAX_WAIT_MS}: a message that would wait longer than this for the group
+     * commit is refused at once instead. Latency past a couple of seconds helps no one: the sender's client retries
+     * after the hint instead, and what is queued is still written quickly.
+     */
+    public static final java.time.Duration DEFAULT_QUEUE_MAX_WAIT = java.time.Duration.ofSeconds(2);
+
+    /**
+     * {@code queueLimit}: messages that may wait for the group commit before new ones are refused as overloaded;
+     * {@code maxWait}: how long, at the writer's recent pace, the queue may take before they are refused.
+     */
+    public MessageStore(MongoDatabase database, Numbering numbering, int queueLimit, java.time.Duration maxWait) {
         this.messages = database.getCollection("messages");
         // Partial: a v1 message has no seq until the migration numbers it, and MongoDB would take every missing seq
         // as the same null.
@@ -93,7 +103,7 @@ public final class MessageStore implements AutoCloseable {
         messages.createIndex(Indexes.ascending("conv", "_id"), new IndexOptions().name("conv_id"));
         messages.createIndex(Indexes.ascending("sender", "clientMsgId"), new IndexOptions().unique(true).name("sender_clientMsgId_unique"));
         messages.createIndex(Indexes.ascending("receiver", "_id"), new IndexOptions().name("receiver_id"));
-        this.batcher = new InsertBatcher(messages, numbering, this::existing, queueLimit);
+        this.batcher = new InsertBatcher(messages, numbering, this::existing, queueLimit, maxWait);
     }
 
     /**

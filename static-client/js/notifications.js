@@ -139,7 +139,8 @@ export function createNotifier({ store, open }) {
       }
       if (permission === 'granted') localStorage.setItem(PREFERENCE_KEY + me, 'on');
     } else if (permission === 'granted') {
-      localStorage.setItem(PREFERENCE_KEY + me, preference() ? 'off' : 'on');
+      // Flips what the toggle showed: the permission may have been granted in the browser's settings since.
+      localStorage.setItem(PREFERENCE_KEY + me, store.get().notifications.enabled ? 'off' : 'on');
     }
     refresh();
     return store.get().notifications;

@@ -116,6 +116,8 @@ class BrowserNotificationsE2ETest {
                 phone.openConversation(conversation, "bob");
                 phone.send("From my phone", false);
                 alice.waitUntil(d -> preview(alice, conversation).equals("You: From my phone"));
+                phone.testId("composer").sendKeys(Keys.ESCAPE); // else the phone reads bob's answer at once, for her
+                phone.waitUntil(d -> !d.findElement(phone.selector("composer")).isDisplayed());
                 bob.send("Lunch?", false);
                 alice.waitUntil(d -> "(1) Chit-Chat".equals(d.getTitle()));
                 alice.waitUntil(d -> alice.notifications().size() == 2);
@@ -150,8 +152,6 @@ class BrowserNotificationsE2ETest {
                 // Muted and hidden: the badge and the title count it, and no notification.
                 alice.testId("composer").sendKeys(Keys.ESCAPE);
                 alice.waitUntil(d -> !d.findElement(alice.selector("composer")).isDisplayed());
-                phone.testId("composer").sendKeys(Keys.ESCAPE); // so that the phone does not read it for her
-                phone.waitUntil(d -> !d.findElement(phone.selector("composer")).isDisplayed());
                 alice.setHidden(true);
                 bob.send("Muted?", false);
                 alice.waitUntil(d -> "(1) Chit-Chat".equals(d.getTitle()));
@@ -167,6 +167,7 @@ class BrowserNotificationsE2ETest {
                 phoneMute.click();
                 alice.waitUntil(d -> !mutedInList(alice, conversation));
                 phone.testId("composer").sendKeys(Keys.ESCAPE);
+                phone.waitUntil(d -> !d.findElement(phone.selector("composer")).isDisplayed());
                 bob.send("Back?", false);
                 alice.waitUntil(d -> alice.notifications().size() == 1);
                 assertEquals(Map.of("title", "bob", "body", "Back?", "tag", conversation), alice.notifications().get(0));

@@ -104,6 +104,8 @@ export const api = {
   /** Removes someone, or, for oneself, leaves (the answer is then `{}`). */
   removeMember: (id, username) => request('DELETE', `/api/conversations/${path(id)}/members/${path(username)}`),
   setRole: (id, username, role) => request('PATCH', `/api/conversations/${path(id)}/members/${path(username)}`, { role }),
+  /** My own setting for a conversation; answers the Conversation, with `muted`. */
+  mute: (id, muted) => request('PUT', `/api/conversations/${path(id)}/mute`, { muted }),
 
   /** A page of history, oldest first: the newest `limit` before seq `before` (or the newest of all). */
   messagesBefore: (id, before, limit) => request('GET', `/api/conversations/${path(id)}/messages${query({ before, limit })}`),

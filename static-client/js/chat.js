@@ -27,6 +27,11 @@
 // open conversation (presence.js, watchList): a `watch` frame on every (re)connect, the server's contacts being
 // computed then, and again, debounced, whenever that set changes. `presence` frames land in state.presence; the
 // header and the list show them.
+//
+// Notifications and mute: live messages from others go to notifications.js, which shows a desktop notification
+// when the page is hidden or shows another conversation (never for a muted one; the rules are there). Muting is
+// my membership's setting on the server (PUT /api/conversations/{id}/mute): set here at once, and put back if
+// the server refuses; my other devices hear it from a `mute` frame, or from their next conversation list.
 
 import { api } from './api.js';
 import { ChatSocket } from './socket.js';
@@ -37,6 +42,7 @@ import { createGroups } from './groups.js';
 import { createSender } from './sender.js';
 import { createDeliveredMarks } from './delivered.js';
 import { createWatch, watchList, withPresence } from './presence.js';
+import { createNotifier } from './notifications.js';
 import { expireTyping, nextExpiry, typingDue, withoutTyping, withTyping } from './typing.js';
 import {
   directWith, emptyConversation, fromServer, initialState, isMessage, mapWithout, withConversation,
@@ -65,6 +71,8 @@ export function createChat(store, config) {
   const typingSentAt = new Map(); // conversation id -> when my last `typing` frame for it went (ms)
   let typingTimer = null; // drops typists whose 5 s ran out
   const watch = createWatch({ send: (frame) => Boolean(socket && socket.send(frame)) });
+  const notifier = createNotifier({ store, open: (id) => openConversation(id) });
+  const muting = new Map(); // conversation id -> the muted value of my latest PUT, while it is under way
   // Whom to watch follows the list and the selection; createWatch sends only when the set really changed.
   store.subscribe((state, prev) => {
     if (state.phase !== 'chat') return;
@@ -104,6 +112,7 @@ export function createChat(store, config) {
     generation += 1;
     // What an earlier page of this user left unsent is shown again, pending, and goes once the socket opens.
     store.set({ ...initialState(), phase: 'chat', me: username, outbox: sender.start(username) });
+    notifier.start(username);
     socket = new ChatSocket(wsUrl, { onOpen, onFrame, onClose, beforeReconnect });
     socket.start();
     sync.catchUp(); // the list, even before (or without) a socket
@@ -127,6 +136,8 @@ export function createChat(store, config) {
     typingSentAt.clear();
     clearTimeout(typingTimer);
     watch.stop();
+    notifier.stop();
+    muting.clear();
     sessionStorage.removeItem(SELECTION_KEY);
     store.set({ ...initialState(), phase: 'auth', authError: reason });
   }
@@ -209,6 +220,14 @@ export function createChat(store, config) {
           return presence === state.presence ? null : { presence };
         });
         break;
+      case 'mute':
+        // I muted or unmuted it on another device (or tab): the server tells only my own connections.
+        if (typeof frame.conversation === 'string' && typeof frame.muted === 'boolean' && !muting.has(frame.conversation)) {
+          store.set((state) => (state.conversations.has(frame.conversation)
+            ? withConversation(state, frame.conversation, (c) => (c.muted === frame.muted ? c : { ...c, muted: frame.muted }))
+            : null));
+        }
+        break;
       case 'resync':
         sync.catchUp();
         // Presence changes lost while the broker was away are not sent again: the next watch gets the state.
@@ -241,8 +260,11 @@ export function createChat(store, config) {
     for (const id of result.unknown) fetchDetails(id);
     if (messages.some((m) => m.sender !== state.me && !m.system && !state.users.includes(m.sender))) loadUsers();
     const fromOthers = result.added.filter((m) => m.sender !== state.me);
-    if (live && fromOthers.length > 0) {
-      const last = fromOthers[fromOthers.length - 1];
+    if (live) notifier.messagesArrived(fromOthers);
+    // A muted conversation is not read out either (muting is about interruptions), unless it is the open one.
+    const spoken = fromOthers.filter((m) => m.conversation === state.selected || !state.conversations.get(m.conversation)?.muted);
+    if (live && spoken.length > 0) {
+      const last = spoken[spoken.length - 1];
       const where = state.conversations.get(last.conversation);
       const text = last.system ? last.message
         : where && where.kind === 'group' ? `${last.sender} in ${where.name}: ${last.message}` : `New message from ${last.sender}: ${last.message}`;
@@ -340,7 +362,10 @@ export function createChat(store, config) {
         return frame.user === state.me ? withReadSeq(marked, frame.readSeq) : marked;
       });
     });
-    if (frame.user === store.get().me && Number.isInteger(frame.readSeq)) delivered.read(frame.conversation, frame.readSeq);
+    if (frame.user === store.get().me && Number.isInteger(frame.readSeq)) {
+      delivered.read(frame.conversation, frame.readSeq);
+      notifier.read(frame.conversation);
+    }
   }
 
   // ---- typing ---------------------------------------------------------------------------------------------------
@@ -396,6 +421,7 @@ export function createChat(store, config) {
     if (!conversation || conversation.ended || conversation.lastSeq <= conversation.readSeq) return;
     const seq = conversation.lastSeq;
     store.set((s) => withConversation(s, conversation.id, (c) => withReadSeq(c, seq)));
+    notifier.read(conversation.id);
     const frame = { type: 'read', conversation: conversation.id, seq };
     if (!socket || !socket.send(frame)) unsentReads.set(conversation.id, seq);
     else delivered.read(conversation.id, seq);
@@ -443,6 +469,45 @@ export function createChat(store, config) {
     store.set({ panel });
   }
 
+  // ---- notifications and mute ----------------------------------------------------------------------------------
+
+  /**
+   * Mutes or unmutes a conversation (the header's toggle). Shown at once; the server's answer has the last word,
+   * and a refusal puts it back. A second click before the first answer wins: only the latest answer is applied.
+   */
+  async function setMuted(id, muted) {
+    const conversation = store.get().conversations.get(id);
+    if (!conversation || conversation.ended) return;
+    const before = conversation.muted;
+    muting.set(id, muted);
+    store.set((state) => withConversation(state, id, { muted }));
+    const current = generation;
+    try {
+      const details = await api.mute(id, muted);
+      if (current !== generation || muting.get(id) !== muted) return;
+      muting.delete(id);
+      store.set((state) => withConversation(state, id, (c) => withDetails(c, details, state.me)));
+    } catch (error) {
+      if (current !== generation || muting.get(id) !== muted) return;
+      muting.delete(id);
+      if (handleFailure(error)) return;
+      store.set((state) => withConversation(state, id, { muted: before }));
+      if (error.status === 404) onGone(id);
+      else showNotice(error.message);
+    }
+  }
+
+  /** The sidebar's "Enable notifications" toggle: asks for permission on this click, the first time. */
+  async function toggleNotifications() {
+    const { permission, enabled } = await notifier.toggle();
+    if (permission === 'denied') {
+      showNotice('Notifications are blocked for this site. Allow them in the browser\'s site settings, then try again.');
+    } else if (permission === 'unsupported') {
+      showNotice('This browser cannot show notifications for this page.');
+    }
+    return enabled;
+  }
+
   // ---- notices --------------------------------------------------------------------------------------------------
 
   function showNotice(text) {
@@ -456,6 +521,7 @@ export function createChat(store, config) {
   /** The browser says the network is back, or the tab became visible: do not sit out the back-off; read. */
   function wake() {
     socket?.reconnectNow();
+    notifier.refresh(); // permission may have been changed in the browser's settings meanwhile
     markReadIfSeen();
   }
 
@@ -466,6 +532,7 @@ export function createChat(store, config) {
     send: (id, text) => { typingEnded(id); sender.send(id, text); }, retry: sender.retry, typing, discard: sender.settled, dismissNotice, wake,
     createGroup: groups.create, addMember: groups.addMember, removeMember: groups.removeMember,
     setRole: groups.setRole, leave: groups.leave,
+    setMuted, toggleNotifications,
   };
 }
 

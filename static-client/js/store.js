@@ -71,6 +71,8 @@ export function createStore(initialState) {
  * typing:        Map conversation id -> Map username -> until (ms): who is typing where (typing.js).
  * presence:      Map username -> { online, lastSeen }: the watched people's presence (presence.js); emptied while
  *                the socket is down, as nothing is known then, and filled again by the next `watch`'s answers.
+ * notifications: { permission, enabled }: the browser's Notification permission ('granted', 'denied', 'default' or
+ *                'unsupported') and whether desktop notifications are on for this person (notifications.js).
  * notice / announcement: { id, text } for the toast and for screen readers; authError: why the log-in page shows.
  */
 export function initialState() {
@@ -87,6 +89,7 @@ export function initialState() {
     connection: 'reconnecting',
     typing: new Map(),
     presence: new Map(),
+    notifications: { permission: 'default', enabled: false },
     notice: null,
     announcement: null,
     authError: null,
@@ -101,6 +104,8 @@ export function initialState() {
  * members:     [{username, role, readSeq, deliveredSeq}]; role is null while only a Summary (names only) is
  *              known; the marks only grow (withMarks), and are 0 until a Conversation or a receipt tells them.
  * ended:       we were removed or left: it stays on screen, read-only, until the next full list drops it.
+ * muted:       I muted it (stored on the server, my membership's setting): no desktop notification, no reading out
+ *              of its messages; its badge still counts.
  * marksSeq:    the seq of the newest change to name/members/ended applied (a system message or a server answer),
  *              so an older system message met later (history, catch-up) cannot undo a newer state.
  * messages:    server messages, sorted by seq, each seq once.
@@ -111,7 +116,7 @@ export function emptyConversation(id) {
   return {
     id, kind: 'direct', name: '', members: [], createdBy: null,
     lastSeq: 0, readSeq: 0, lastMessage: null, updatedAt: '',
-    known: false, ended: false, marksSeq: 0,
+    known: false, ended: false, marksSeq: 0, muted: false,
     messages: [], loaded: false, loading: false, hasMore: true, loadingOlder: false, oldestSeq: null,
     syncedSeq: 0, error: null,
   };
@@ -261,6 +266,8 @@ export function withDetails(conversation, details, me) {
     known: true,
     ended: false,
     marksSeq: Math.max(conversation.marksSeq, lastSeq),
+    // The server's word, when it says (an older server does not): my own setting, so nothing to merge.
+    muted: typeof details.muted === 'boolean' ? details.muted : conversation.muted,
   };
   if (details.lastMessage && isMessage(details.lastMessage)
       && (!next.lastMessage || details.lastMessage.seq > next.lastMessage.seq)) {

@@ -11,6 +11,9 @@
 // (conversation-subtitle) a group's members, or for a direct conversation the other person's presence ("online",
 // "last seen today at 14:02", or nothing when it is not known), or who is typing ("alice is typing…"), which
 // comes first, or `reconnecting…` while the connection is down. A group we were removed from stays readable, with a line where the composer was.
+// Beside the title, the mute toggle (data-testid="mute-toggle"): a button with aria-pressed="true" while the
+// conversation is muted, a crossed bell then; its name stays "Mute notifications", the pressed state says the
+// rest, which is what a screen reader announces when it is pressed (so nothing else reads it out).
 //
 // Screen readers hear, politely and once each (the #live-status region): who started typing, and my newest
 // message becoming delivered or read. The subtitle itself is not a live region, so switching conversations
@@ -50,6 +53,7 @@ export function mountConversation(store, chat) {
   const composer = document.getElementById('composer-form');
   const ended = document.getElementById('ended');
   const liveStatus = document.getElementById('live-status');
+  const mute = document.getElementById('mute-button');
 
   let openId = null; // the conversation the list shows
   let headerKey = null; // what the header shows, to redraw it only when that changes
@@ -109,6 +113,9 @@ export function mountConversation(store, chat) {
   });
 
   back.addEventListener('click', () => chat.closeConversation());
+  mute.addEventListener('click', () => {
+    if (openId) chat.setMuted(openId, mute.getAttribute('aria-pressed') !== 'true');
+  });
   openPane.addEventListener('keydown', (event) => {
     if (event.key === 'Escape' && !event.defaultPrevented) chat.closeConversation();
   });
@@ -278,9 +285,14 @@ export function mountConversation(store, chat) {
     const offline = state.connection !== 'online';
     const typing = conversation.ended ? '' : typingLine(typistsIn(state.typing, conversation.id, state.me));
     const seen = conversation.kind === 'direct' ? presenceLine(state.presence.get(conversation.name)) : '';
-    const key = [conversation.kind, conversation.name, offline, typing, seen, ...names].join('\n');
+    const key = [conversation.kind, conversation.name, offline, typing, seen, conversation.muted, conversation.ended, ...names].join('\n');
     if (key === headerKey) return;
     headerKey = key;
+    mute.hidden = conversation.ended;
+    mute.setAttribute('aria-pressed', String(Boolean(conversation.muted)));
+    mute.classList.toggle('icon-bell', !conversation.muted);
+    mute.classList.toggle('icon-bell-off', Boolean(conversation.muted));
+    mute.title = conversation.muted ? 'Muted: no notifications. Click to unmute' : 'Mute notifications';
     title.textContent = conversation.name || '…';
     headerAvatar.replaceChildren(conversation.kind === 'group' ? groupAvatar() : avatar(conversation.name || '?'));
     subtitle.textContent = offline ? 'reconnecting…' : typing || seen || names.join(', ');

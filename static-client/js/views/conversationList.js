@@ -10,7 +10,9 @@
 // marked ended (data-ended), until the next full list from the server drops it. While someone types in a
 // conversation, its preview says so ("bob is typing…"), as messengers do; the last message comes back after.
 // A direct conversation whose other person is online has a dot on the avatar (data-testid="presence-dot",
-// labelled "online" for screen readers, part of the button's name); groups show none.
+// labelled "online" for screen readers, part of the button's name); groups show none. A muted conversation
+// has a crossed bell before its badge (data-testid="muted-icon", labelled "muted") and its badge greyed: it
+// still counts, as in WhatsApp, but asks for less attention.
 
 import { avatar, groupAvatar, h, reconcile, toggleAttribute } from './dom.js';
 import { listTime } from '../format.js';
@@ -41,7 +43,8 @@ export function mountConversationList(store, chat) {
         h('span', { class: 'user-top' }, name, time),
         h('span', { class: 'user-bottom' }, preview)));
       const dot = h('span', { class: 'presence-dot', role: 'img', 'aria-label': 'online', 'data-testid': 'presence-dot' });
-      entry = { item: h('li', {}, button), button, slot, name, time, preview, badge, dot, rendered: null, look: null };
+      const muted = h('span', { class: 'muted-icon', role: 'img', 'aria-label': 'muted', 'data-testid': 'muted-icon' });
+      entry = { item: h('li', {}, button), button, slot, name, time, preview, badge, dot, muted, rendered: null, look: null };
       entries.set(id, entry);
     }
     return entry;
@@ -63,7 +66,7 @@ export function mountConversationList(store, chat) {
     const typingNow = conversation.ended ? '' : typingLine(typistsIn(typing, conversation.id, me));
     const online = conversation.kind === 'direct' && !conversation.ended && isOnline(presence, conversation.name);
     const key = [selected, unread, conversation.name, conversation.kind, conversation.ended, last ? last.seq : '',
-      activityOf(conversation), typingNow, online].join('\n');
+      activityOf(conversation), typingNow, online, conversation.muted].join('\n');
     if (entry.rendered === key) return;
     entry.rendered = key;
     entry.button.setAttribute('data-kind', conversation.kind);
@@ -71,6 +74,10 @@ export function mountConversationList(store, chat) {
     toggleAttribute(entry.button, 'aria-current', selected, 'true');
     entry.button.classList.toggle('unread', unread > 0);
     entry.button.classList.toggle('ended', conversation.ended);
+    entry.button.classList.toggle('muted', Boolean(conversation.muted));
+    // Before the badge, after the preview: the order a screen reader reads the button's name in.
+    if (conversation.muted) entry.preview.after(entry.muted);
+    else entry.muted.remove();
     const look = `${conversation.kind}\n${conversation.name}`;
     if (entry.look !== look) {
       entry.look = look;
@@ -89,7 +96,7 @@ export function mountConversationList(store, chat) {
     if (unread > 0) {
       entry.badge.textContent = String(unread);
       entry.badge.setAttribute('aria-label', `${unread} unread`);
-      if (!entry.badge.isConnected) entry.preview.after(entry.badge);
+      if (!entry.badge.isConnected) (entry.muted.isConnected ? entry.muted : entry.preview).after(entry.badge);
     } else {
       entry.badge.remove();
     }

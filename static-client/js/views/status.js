@@ -5,7 +5,9 @@
 //  - notices: errors worth telling the person (an `error` frame from the server, say), dismissable, gone by
 //    themselves after a while;
 //  - the screen-reader announcer: a polite live region that reads out messages arriving in real time;
-//  - the tab title, which counts unread messages: "(3) Chit-Chat".
+//  - the tab title, which counts unread messages: "(3) Chit-Chat". Muted conversations count too, as their badges
+//    do: muting stops interruptions (notifications.js), it does not hide what is unread. Because it is computed
+//    from the same readSeq as the badges, a receipt of mine from another tab clears it here as well.
 
 import { unreadOf } from '../store.js';
 

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>An unknown path is a 404 and a known path with another method a 405, in the contract's error shape.</li>
- *   <li>A POST, PATCH or DELETE whose {@code Origin} is not allowed is refused with 403 before any endpoint runs
+ *   <li>A POST, PUT, PATCH or DELETE whose {@code Origin} is not allowed is refused with 403 before any endpoint runs
  *       (CSRF).</li>
  *   <li>CORS headers for allowed origins, and preflight answers.</li>
  *   <li>{@link ApiException} becomes its status and error, and a body field of the wrong type
@@ -54,6 +54,10 @@ public final class Routes implements HttpHandler {
 
     public Routes post(String path, Endpoint endpoint) {
         return add("POST", path, endpoint);
+    }
+
+    public Routes put(String path, Endpoint endpoint) {
+        return add("PUT", path, endpoint);
     }
 
     public Routes patch(String path, Endpoint endpoint) {

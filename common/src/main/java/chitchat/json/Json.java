@@ -120,6 +120,15 @@ public final class Json {
         return optionalString(object, field).orElseThrow(() -> new BadJson("'" + field + "' is required"));
     }
 
+    /** A required boolean field: {@code true} or {@code false}, nothing that merely looks like one ({@code "true"}, 1). */
+    public static boolean bool(JsonObject object, String field) {
+        JsonElement value = object.get(field);
+        if (value != null && value.isJsonPrimitive() && value.getAsJsonPrimitive().isBoolean()) {
+            return value.getAsBoolean();
+        }
+        throw new BadJson("'" + field + "' must be true or false");
+    }
+
     /**
      * A required whole number from {@code min} to {@code max}; a fraction, a string, or a number out of range is an
      * error (so {@code 1e400} or {@code 2.5} never turns into some other number).

@@ -80,6 +80,16 @@ class JsonTest {
     }
 
     @Test
+    void aBooleanIsTrueOrFalseAndNothingThatLooksLikeOne() {
+        assertTrue(Json.bool(Json.parseObject("{\"muted\":true}"), "muted"));
+        assertEquals(false, Json.bool(Json.parseObject("{\"muted\":false}"), "muted"));
+        for (String body : new String[] {"{\"muted\":\"true\"}", "{\"muted\":1}", "{\"muted\":null}", "{}",
+                "{\"muted\":[true]}", "{\"muted\":{}}"}) {
+            assertThrows(Json.BadJson.class, () -> Json.bool(Json.parseObject(body), "muted"), body);
+        }
+    }
+
+    @Test
     void writesRecordsAndMapsWithoutHtmlEscaping() {
         record User(String username) {
         }

@@ -258,6 +258,74 @@ record Browser(String name, WebDriver driver, WebDriverWait waiter, String baseU
         return (List<String>) ((JavascriptExecutor) driver).executeScript("return window.__statuses;");
     }
 
+    /**
+     * Desktop notifications, recorded instead of shown, from the next page load on (the page is reloaded):
+     * <ul>
+     *   <li>the site's permission is granted through the DevTools protocol ({@code Browser.grantPermissions}), as
+     *       if the person had clicked Allow; but the page sees {@code Notification.permission} as
+     *       {@code "default"} until it calls {@code requestPermission()}, so the test can tell that the page asks
+     *       only when clicked (every call is counted in {@code window.__permissionRequests});</li>
+     *   <li>{@code window.Notification} is wrapped: each notification made is noted in
+     *       {@code window.__notifications} as {@code {title, body, tag}}, and kept (with its {@code onclick}) in
+     *       {@code window.__notificationObjects};</li>
+     *   <li>{@code document.visibilityState} and {@code document.hidden} follow {@code window.__hidden}, which
+     *       {@link #setHidden} sets before it dispatches {@code visibilitychange}: headless Chromium's page is
+     *       always visible otherwise.</li>
+     * </ul>
+     * The script goes in with {@code Page.addScriptToEvaluateOnNewDocument}, so it runs before the page's own on
+     * every load (reloads included) and is not subject to the page's Content-Security-Policy. Once asked, the
+     * page sees the real permission after reloads too (the tab's sessionStorage remembers), as it would.
+     */
+    void recordNotifications() {
+        ChromiumDriver chromium = (ChromiumDriver) driver;
+        chromium.executeCdpCommand("Browser.grantPermissions",
+                Map.of("origin", baseUrl.replaceAll("/$", ""), "permissions", List.of("notifications")));
+        chromium.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", """
+                (() => {
+                  const Native = window.Notification;
+                  window.__notifications = [];
+                  window.__notificationObjects = [];
+                  window.__permissionRequests = 0;
+                  let asked = sessionStorage.getItem('test.asked') === 'yes';
+                  class Recorded extends Native {
+                    constructor(title, options = {}) {
+                      super(title, options);
+                      window.__notifications.push({ title, body: options.body || '', tag: options.tag || '' });
+                      window.__notificationObjects.push(this);
+                    }
+                    static get permission() { return asked ? Native.permission : 'default'; }
+                    static requestPermission() {
+                      window.__permissionRequests += 1;
+                      asked = true;
+                      sessionStorage.setItem('test.asked', 'yes');
+                      return Native.requestPermission();
+                    }
+                  }
+                  window.Notification = Recorded;
+                  window.__hidden = false;
+                  Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (window.__hidden ? 'hidden' : 'visible') });
+                  Object.defineProperty(document, 'hidden', { configurable: true, get: () => window.__hidden });
+                })();
+                """));
+        driver.navigate().refresh();
+    }
+
+    /** The page as hidden (another tab in front, the window minimised) or visible again: see {@link #recordNotifications}. */
+    void setHidden(boolean hidden) {
+        script("window.__hidden = arguments[0]; document.dispatchEvent(new Event('visibilitychange'));", hidden);
+    }
+
+    /** The notifications recorded since the page loaded, each {@code {title, body, tag}}. */
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> notifications() {
+        return (List<Map<String, Object>>) script("return window.__notifications || [];");
+    }
+
+    /** How often the page called {@code Notification.requestPermission()} since it loaded. */
+    long permissionRequests() {
+        return ((Number) script("return window.__permissionRequests || 0;")).longValue();
+    }
+
     void assertNoAlert() {
         try {
             driver.switchTo().alert();

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Cross-site request forgery, three defences deep: a POST, PATCH or DELETE whose {@code Origin} is not this site's is 403 before any
+ * Cross-site request forgery, three defences deep: a POST, PUT, PATCH or DELETE whose {@code Origin} is not this site's is 403 before any
  * endpoint runs; a body must be {@code application/json}, which no HTML form can send (415); and the session cookie
  * is {@code SameSite=Lax}, so other sites' POSTs do not carry it. Each refusal changes nothing.
  */
@@ -101,11 +101,15 @@ class CsrfTest {
                 .header("Content-Type", "application/json").header("Origin", evil).header("Cookie", cookie)), 403);
         Leaks.assertErrorShape("remove from a foreign origin", site.send(site.request(path + "/members/csrf-friend")
                 .method("DELETE", HttpRequest.BodyPublishers.noBody()).header("Origin", evil).header("Cookie", cookie)), 403);
+        Leaks.assertErrorShape("mute from a foreign origin", site.send(site.request(path + "/mute")
+                .method("PUT", HttpRequest.BodyPublishers.ofString("{\"muted\":true}"))
+                .header("Content-Type", "application/json").header("Origin", evil).header("Cookie", cookie)), 403);
 
         HttpResponse<String> after = site.get(path, "Cookie", cookie);
         assertEquals(200, after.statusCode(), after.body());
         assertTrue(after.body().contains("\"name\":\"Mine\""), "not renamed: " + after.body());
         assertTrue(after.body().contains("csrf-friend") && !after.body().contains("csrf-extra"), "members unchanged: " + after.body());
+        assertTrue(after.body().contains("\"muted\":false"), "not muted: " + after.body());
         HttpResponse<String> list = site.get("/api/conversations", "Cookie", cookie);
         assertFalse(list.body().contains("Forged"), "no forged group: " + list.body());
     }

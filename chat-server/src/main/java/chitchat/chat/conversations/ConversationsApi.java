@@ -34,6 +34,7 @@ public final class ConversationsApi {
     private final GroupChanges groups;
     private final Tokens tokens;
     private final HistoryThrottle throttle;
+    private final Fanout fanout;
 
     public ConversationsApi(Conversations conversations, MessageStore messages, UserDirectory users, Fanout fanout,
                             Tokens tokens, HistoryThrottle throttle, int maxGroupMembers) {
@@ -43,6 +44,7 @@ public final class ConversationsApi {
         this.groups = new GroupChanges(conversations, messages, users, fanout, maxGroupMembers);
         this.tokens = tokens;
         this.throttle = throttle;
+        this.fanout = fanout;
     }
 
     public void register(Routes routes) {
@@ -53,21 +55,22 @@ public final class ConversationsApi {
                 .post("/api/conversations/{id}/members", this::addMember)
                 .delete("/api/conversations/{id}/members/{username}", this::removeMember)
                 .patch("/api/conversations/{id}/members/{username}", this::setRole)
+                .put("/api/conversations/{id}/mute", this::mute)
                 .get("/api/conversations/{id}/messages", this::messages);
     }
 
     /** An entry of the conversation list. */
     record Summary(String id, String kind, String name, List<String> members, long lastSeq, long readSeq, long unread,
                    @JsonAdapter(value = Json.NullAsNull.class, nullSafe = false) Frames.ChatMessage lastMessage,
-                   String updatedAt) {
+                   String updatedAt, boolean muted) {
     }
 
     record ConversationList(List<Summary> conversations) {
     }
 
-    /** One conversation with its members and their marks. */
+    /** One conversation with its members and their marks; {@code muted} is the caller's own setting. */
     record View(String id, String kind, String name, String createdBy, String createdAt, List<Member> members,
-                long lastSeq, long readSeq, long unread) {
+                long lastSeq, long readSeq, long unread, boolean muted) {
     }
 
     record Member(String username, String role, long readSeq, long deliveredSeq) {
@@ -156,6 +159,22 @@ public final class ConversationsApi {
         return Reply.ok(view(groups.setRole(caller, id, username, role), caller));
     }
 
+    /**
+     * {@code PUT /api/conversations/{id}/mute} with {@code {"muted": true|false}}: the caller's own setting for one
+     * conversation, on their membership only (nobody can mute for someone else, so there is no username in the
+     * path). Idempotent, hence PUT. The caller's connections, on every instance, hear it at once (a {@code mute}
+     * frame), so their other devices stop notifying without waiting for their next list.
+     */
+    private Reply mute(Request request) throws Exception {
+        String caller = request.requireUser(tokens);
+        // Membership first: a non-member learns nothing, not even that their body was wrong.
+        Conversation conversation = visible(request, caller);
+        boolean muted = Json.bool(request.jsonBody(), "muted");
+        conversations.memberships.mute(conversation.id(), caller, muted, new java.util.Date());
+        fanout.publish(List.of(caller), Frames.mute(conversation.id(), muted));
+        return Reply.ok(view(conversation, caller));
+    }
+
     private Reply messages(Request request) {
         String caller = request.requireUser(tokens);
         try (HistoryThrottle.Permit permit = throttle.acquire(caller)) {
@@ -182,7 +201,8 @@ public final class ConversationsApi {
 
     private static Summary summary(Conversation c, String caller, Memberships.Marks marks) {
         return new Summary(c.id(), c.kind().wire(), c.nameFor(caller), c.members(), c.lastSeq(), marks.readSeq(),
-                unread(c, marks), c.lastMessage().map(Message::frame).orElse(null), Frames.timestamp(c.updatedAt()));
+                unread(c, marks), c.lastMessage().map(Message::frame).orElse(null), Frames.timestamp(c.updatedAt()),
+                marks.muted());
     }
 
     private View view(Conversation c, String caller) {
@@ -195,7 +215,7 @@ public final class ConversationsApi {
                 .toList();
         Memberships.Marks mine = marks.getOrDefault(caller, Memberships.Marks.NONE);
         return new View(c.id(), c.kind().wire(), c.nameFor(caller), c.createdBy(), Frames.timestamp(c.createdAt()), members,
-                c.lastSeq(), mine.readSeq(), unread(c, mine));
+                c.lastSeq(), mine.readSeq(), unread(c, mine), mine.muted());
     }
 
     private static long unread(Conversation c, Memberships.Marks marks) {

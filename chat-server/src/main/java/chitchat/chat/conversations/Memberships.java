@@ -23,8 +23,8 @@ import org.bson.conversions.Bson;
 
 /**
  * The {@code memberships} collection: one document {@code {_id: "<conv>#<user>", conv, user, active, readSeq,
- * deliveredSeq, joinedAt}} per member of a conversation, for two jobs: each member's marks, and the index from a
- * user to their conversations.
+ * deliveredSeq, joinedAt, muted}} per member of a conversation, for two jobs: each member's marks (and their own
+ * settings for it: {@code muted}), and the index from a user to their conversations.
  *
  * <p>Who is a member is decided by the conversation's own {@code members} list, which changes atomically with the
  * numbering of messages; this collection follows it. It is written before a member is added and after one is
@@ -34,9 +34,12 @@ import org.bson.conversions.Bson;
  */
 final class Memberships {
 
-    /** A member's marks: read up to, and received (on some device) up to. */
-    record Marks(long readSeq, long deliveredSeq) {
-        static final Marks NONE = new Marks(0, 0);
+    /**
+     * A member's marks: read up to, and received (on some device) up to; and whether they muted the conversation,
+     * which rides along because every reader of the caller's marks (the list, one conversation) shows it too.
+     */
+    record Marks(long readSeq, long deliveredSeq, boolean muted) {
+        static final Marks NONE = new Marks(0, 0, false);
     }
 
 
@@ -83,6 +86,22 @@ final class Memberships {
 
     void leave(String conversation, String user) {
         memberships.updateOne(Filters.eq("_id", key(conversation, user)), Updates.set("active", false));
+    }
+
+    /**
+     * Sets whether {@code user} muted {@code conversation}: their own setting, on their own membership only, so
+     * muting never touches another member's document. Absent (older documents) reads as not muted. The caller
+     * checked the conversation's members first; an entry missing all the same (a store restored from before it
+     * was written) is made as {@link #join} would, rather than the setting being dropped without a word. It is
+     * kept across leaving and joining again, like the marks.
+     */
+    void mute(String conversation, String user, boolean muted, Date at) {
+        memberships.updateOne(Filters.eq("_id", key(conversation, user)),
+                Updates.combine(Updates.set("muted", muted),
+                        Updates.setOnInsert("conv", conversation), Updates.setOnInsert("user", user),
+                        Updates.setOnInsert("active", true), Updates.setOnInsert("readSeq", 0L),
+                        Updates.setOnInsert("deliveredSeq", 0L), Updates.setOnInsert("joinedAt", at)),
+                new UpdateOptions().upsert(true));
     }
 
     /** The conversations {@code user} is an active member of, with their marks. */
@@ -148,6 +167,7 @@ final class Memberships {
     private static Marks marks(Document doc) {
         Number read = doc.get("readSeq", Number.class);
         Number delivered = doc.get("deliveredSeq", Number.class);
-        return new Marks(read == null ? 0 : read.longValue(), delivered == null ? 0 : delivered.longValue());
+        return new Marks(read == null ? 0 : read.longValue(), delivered == null ? 0 : delivered.longValue(),
+                Boolean.TRUE.equals(doc.getBoolean("muted")));
     }
 }

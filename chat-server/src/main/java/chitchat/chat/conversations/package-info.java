@@ -6,7 +6,7 @@
  * whom they go to is one atomic operation on the store ({@link chitchat.chat.conversations.ConversationStore}), on
  * every instance at once, with no membership cache to keep in step. Each member's marks (read, delivered) live in a
  * document of their own ({@link chitchat.chat.conversations.Memberships}), so a read in a big group rewrites one
- * small document. Group changes are system messages, stored and delivered like any message
+ * small document; so does each member's own setting, {@code muted}, which only that member sees. Group changes are system messages, stored and delivered like any message
  * ({@link chitchat.chat.conversations.GroupChanges}).
  *
  * <p>The public surface is small: {@link chitchat.chat.conversations.Conversations} for the frames,

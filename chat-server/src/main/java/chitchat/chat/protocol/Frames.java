@@ -43,6 +43,10 @@ public final class Frames {
     public record Resync(String type) {
     }
 
+    /** The caller muted or unmuted a conversation: sent to their own connections only, so their other devices follow. */
+    public record Mute(String type, String conversation, boolean muted) {
+    }
+
     /** {@code online} and {@code lastSeen} are written as {@code null} when unknown, as the contract shows them. */
     public record PresenceNotice(String type, String user,
                                  @JsonAdapter(value = Json.NullAsNull.class, nullSafe = false) Boolean online,
@@ -76,6 +80,10 @@ public final class Frames {
     /** For a user who is not the watcher's contact (or no user at all): nothing is told. */
     public static String presenceUnknown(String user) {
         return Json.write(new PresenceNotice("presence", user, null, null));
+    }
+
+    public static String mute(String conversation, boolean muted) {
+        return Json.write(new Mute("mute", conversation, muted));
     }
 
     public static String error(ErrorCode code, String message, String clientMsgId) {

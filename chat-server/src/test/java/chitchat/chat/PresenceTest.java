@@ -145,6 +145,7 @@ class PresenceTest {
             watch(switched, "p3_bob");
             presenceOf(switched, "p3_bob");
             watch(switched);
+            switched.awaitReady(); // frames are processed in order: once the probe is answered, the empty watch is in force
 
             WsClient bob = cluster.connect(1, "p3_bob");
             assertTrue(presenceOf(watching, "p3_bob").get("online").getAsBoolean());

@@ -28,6 +28,12 @@ export function formatFull(ts) {
   return fullFormat.format(new Date(ts));
 }
 
+/** Milliseconds from `now` to the next local midnight, when "today" and "yesterday" move on. */
+export function msUntilNextDay(now = new Date()) {
+  const next = new Date(now.getFullYear(), now.getMonth(), now.getDate() + 1);
+  return next - now;
+}
+
 /** The local calendar day of a timestamp, to group messages under day separators. */
 export function dayKey(ts) {
   const date = new Date(ts);

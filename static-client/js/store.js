@@ -93,6 +93,7 @@ export function initialState() {
     notice: null,
     announcement: null,
     authError: null,
+    day: '',
   };
 }
 

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createWatch, isOnline, presenceLine, watchList, withPresence, WATCH_MAX } from '../js/presence.js';
-import { formatTime } from '../js/format.js';
+import { formatTime, msUntilNextDay } from '../js/format.js';
 
 test('presence frames by user; a non-contact or a malformed frame leaves nothing behind', () => {
   let presence = withPresence(new Map(), { type: 'presence', user: 'bob', online: true, lastSeen: null });
@@ -122,4 +122,13 @@ test('watch: what the socket could not take goes on the next connect; stop forge
   h.watch.stop();
   h.advance(1000);
   assert.equal(h.frames.length, 1, 'nothing after logging out');
+});
+
+test('the line moves on at midnight: what was "today" reads "yesterday" once the day changes', () => {
+  const evening = new Date(2026, 2, 3, 23, 59, 30);
+  assert.equal(msUntilNextDay(evening), 30000);
+  const seen = { online: false, lastSeen: new Date(2026, 2, 3, 14, 2).toISOString() };
+  assert.match(presenceLine(seen, evening), /^last seen today at /);
+  const afterMidnight = new Date(evening.getTime() + msUntilNextDay(evening) + 1000);
+  assert.match(presenceLine(seen, afterMidnight), /^last seen yesterday at /);
 });

@@ -414,7 +414,7 @@ export function mountConversation(store, chat) {
     if (switched || state.conversations !== prev.conversations || state.outbox !== prev.outbox || state.me !== prev.me
         || state.connection !== prev.connection || state.typing !== prev.typing) {
       render(state, { switched });
-    } else if (state.presence !== prev.presence) {
+    } else if (state.presence !== prev.presence || state.day !== prev.day) {
       // Someone came online or went: only the header can change, the messages need no render.
       showHeader(state, state.conversations.get(openId) || emptyConversation(openId));
     }

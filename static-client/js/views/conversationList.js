@@ -60,13 +60,13 @@ export function mountConversationList(store, chat) {
   }
 
   /** Brings one entry up to date; skipped when nothing it shows has changed. */
-  function update(entry, conversation, { selected, me, typing, presence }) {
+  function update(entry, conversation, { selected, me, typing, presence, day }) {
     const unread = conversation.ended ? 0 : unreadOf(conversation);
     const last = conversation.lastMessage;
     const typingNow = conversation.ended ? '' : typingLine(typistsIn(typing, conversation.id, me));
     const online = conversation.kind === 'direct' && !conversation.ended && isOnline(presence, conversation.name);
     const key = [selected, unread, conversation.name, conversation.kind, conversation.ended, last ? last.seq : '',
-      activityOf(conversation), typingNow, online, conversation.muted].join('\n');
+      activityOf(conversation), typingNow, online, conversation.muted, day].join('\n');
     if (entry.rendered === key) return;
     entry.rendered = key;
     entry.button.setAttribute('data-kind', conversation.kind);
@@ -110,7 +110,7 @@ export function mountConversationList(store, chat) {
     const items = conversations.map((conversation) => {
       const entry = entryFor(conversation);
       update(entry, conversation, {
-        selected: state.selected === conversation.id, me: state.me, typing: state.typing, presence: state.presence,
+        selected: state.selected === conversation.id, me: state.me, typing: state.typing, presence: state.presence, day: state.day,
       });
       return entry.item;
     });
@@ -132,7 +132,7 @@ export function mountConversationList(store, chat) {
     }
     if (state.conversations !== prev.conversations || state.filter !== prev.filter || state.selected !== prev.selected
         || state.listLoaded !== prev.listLoaded || state.typing !== prev.typing || state.presence !== prev.presence
-        || prev.phase !== 'chat') {
+        || state.day !== prev.day || prev.phase !== 'chat') {
       render(state);
     }
   });

@@ -17,12 +17,16 @@ import org.slf4j.LoggerFactory;
  * Who is connected to this instance: username to that user's local connections (tabs, devices).
  *
  * <p>It keeps the broker's subscriptions in step with the connections: the first connection of a user subscribes
- * to their channel and the last one to close unsubscribes. Both happen inside the map's per-key {@code compute},
+ * to their channel and the last one to close unsubscribes. Both happen under that user's own lock ({@link Slot}),
  * so a connection opening while another closes can never leave a user connected but unsubscribed, or the reverse.
+ * Not inside the map's {@code compute}: subscribing is a network call (to Redis, up to seconds when it is slow),
+ * and {@code compute} holds a lock on a bin of the map that other users' keys share, so their connects,
+ * disconnects and deliveries would wait for it too. A user's lock holds up only that user's next connect or
+ * disconnect, which must come after it anyway; the map itself is only ever changed by calls that do nothing else.
  * As the broker's {@link Broker.Delivery}, it hands what arrives on a channel to that user's connections; a
  * {@code presence} frame only to those of them that watch its user.
  *
- * <p>A {@link Listener} (presence) hears of a user's first and last connection here, in the same per-key step as
+ * <p>A {@link Listener} (presence) hears of a user's first and last connection here, under the same per-user lock as
  * the subscription, so one user's arrivals and departures reach it in the order they happened.
  */
 public final class ConnectionRegistry implements Broker.Delivery {
@@ -31,7 +35,18 @@ public final class ConnectionRegistry implements Broker.Delivery {
 
     private static final Draft_6455 SERVER_DRAFT = new Draft_6455();
 
-    private final ConcurrentHashMap<String, Set<Connection>> byUser = new ConcurrentHashMap<>();
+    /**
+     * One user's connections here, and the lock that puts their first connect and last disconnect in order. A slot
+     * leaves the map when its last connection closes ({@code retired}); a connect that finds a retired slot takes a
+     * fresh one, so it subscribes after the retiring unsubscribe, never before it.
+     */
+    private static final class Slot {
+        final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
+        final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+        boolean retired; // guarded by lock
+    }
+
+    private final ConcurrentHashMap<String, Slot> byUser = new ConcurrentHashMap<>();
     private volatile Broker broker;
     private volatile Listener listener = Listener.NONE;
 
@@ -40,15 +55,15 @@ public final class ConnectionRegistry implements Broker.Delivery {
         Listener NONE = new Listener() {
         };
 
-        /** {@code user} has a first connection here (called inside the registry's step for that user). */
+        /** {@code user} has a first connection here (called under the registry's lock for that user). */
         default void firstConnection(String user) {
         }
 
-        /** {@code user}'s last connection here closed (called inside the registry's step for that user). */
+        /** {@code user}'s last connection here closed (called under the registry's lock for that user). */
         default void lastConnectionClosed(String user) {
         }
 
-        /** {@code connection} closed (called before the registry's step for its user). */
+        /** {@code connection} closed (called before the registry takes the lock for its user). */
         default void closed(Connection connection) {
         }
     }
@@ -64,28 +79,51 @@ public final class ConnectionRegistry implements Broker.Delivery {
     }
 
     void add(Connection connection) {
-        byUser.compute(connection.user(), (user, connections) -> {
-            if (connections == null) {
-                connections = ConcurrentHashMap.newKeySet();
-                broker.subscribe(user);
-                listener.firstConnection(user);
+        String user = connection.user();
+        while (true) {
+            Slot slot = byUser.computeIfAbsent(user, u -> new Slot());
+            slot.lock.lock();
+            try {
+                if (slot.retired) {
+                    continue; // its last connection just closed and it left the map: take the fresh slot
+                }
+                if (slot.connections.isEmpty()) {
+                    try {
+                        broker.subscribe(user);
+                        listener.firstConnection(user);
+                    } catch (RuntimeException e) {
+                        slot.retired = true; // an empty slot must not stay behind in the map
+                        byUser.remove(user, slot);
+                        throw e;
+                    }
+                }
+                slot.connections.add(connection);
+                return;
+            } finally {
+                slot.lock.unlock();
             }
-            connections.add(connection);
-            return connections;
-        });
+        }
     }
 
     void remove(Connection connection) {
         listener.closed(connection);
-        byUser.computeIfPresent(connection.user(), (user, connections) -> {
-            connections.remove(connection);
-            if (connections.isEmpty()) {
-                broker.unsubscribe(user);
-                listener.lastConnectionClosed(user);
-                return null;
+        String user = connection.user();
+        Slot slot = byUser.get(user);
+        if (slot == null) {
+            return;
+        }
+        slot.lock.lock();
+        try {
+            if (!slot.connections.remove(connection) || !slot.connections.isEmpty()) {
+                return;
             }
-            return connections;
-        });
+            broker.unsubscribe(user);
+            listener.lastConnectionClosed(user);
+            slot.retired = true;
+            byUser.remove(user, slot);
+        } finally {
+            slot.lock.unlock();
+        }
     }
 
     /**
@@ -94,10 +132,11 @@ public final class ConnectionRegistry implements Broker.Delivery {
      */
     @Override
     public void deliver(String user, String payload) {
-        Set<Connection> connections = byUser.get(user);
-        if (connections == null) {
+        Slot slot = byUser.get(user);
+        if (slot == null) {
             return;
         }
+        Set<Connection> connections = slot.connections;
         if (payload.startsWith(Frames.PRESENCE_PREFIX)) {
             deliverPresence(connections, payload);
             return;
@@ -162,15 +201,16 @@ public final class ConnectionRegistry implements Broker.Delivery {
 
     public List<Connection> all() {
         List<Connection> all = new ArrayList<>();
-        byUser.values().forEach(all::addAll);
+        byUser.values().forEach(slot -> all.addAll(slot.connections));
         return all;
     }
 
+    /** Users with a connection here (a user whose first connection is being set up counts already). */
     public int users() {
         return byUser.size();
     }
 
     public int connections() {
-        return byUser.values().stream().mapToInt(Set::size).sum();
+        return byUser.values().stream().mapToInt(slot -> slot.connections.size()).sum();
     }
 }

@@ -52,6 +52,9 @@ public final class Relay implements Connection.Handler {
      */
     private static final int MAX_TYPING_LOOKUPS = 256;
     private final java.util.concurrent.Semaphore typingLookups = new java.util.concurrent.Semaphore(MAX_TYPING_LOOKUPS);
+    /** Lines logged for store failures: a few a second, the rest only counted. */
+    private final chitchat.ratelimit.TokenBucket failureLogs = new chitchat.ratelimit.TokenBucket(2, 10);
+    private final java.util.concurrent.atomic.AtomicLong unloggedFailures = new java.util.concurrent.atomic.AtomicLong();
     /** When each (conversation, user) last had a typing notice relayed; pruned as it grows. */
     private final Map<String, Long> lastTyping = new ConcurrentHashMap<>();
 
@@ -196,7 +199,14 @@ public final class Relay implements Connection.Handler {
     }
 
     private void storeFailed(Connection from, String clientMsgId, MongoException e) {
-        log.warn("event=store_failed sender={} clientMsgId={} error=\"{}\" code={}", from.user(), clientMsgId, e, e.getCode());
+        // At most a few lines a second: when the store is down every message fails, and a line for each would make
+        // the log (a synchronised stream) one more thing the server waits for. The count says what was left out.
+        if (failureLogs.tryTake()) {
+            long alsoFailed = unloggedFailures.getAndSet(0);
+            log.warn("event=store_failed sender={} clientMsgId={} error=\"{}\" code={} also_failed={}", from.user(), clientMsgId, e, e.getCode(), alsoFailed);
+        } else {
+            unloggedFailures.incrementAndGet();
+        }
         reject(from, ErrorCode.STORE_UNAVAILABLE, "Your message was not sent; please try again.", clientMsgId);
     }
 

@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * the batch that holds its message.
  *
  * <p>A batch costs one round trip per conversation in it to reserve its numbers ({@link Numbering#reserve}: all the
- * batch's messages to one conversation share one), one {@code insertMany} for all of them, and one bulk update each
+ * batch's messages to one conversation share one; the conversations' reservations are made at the same time, up to
+ * {@link #PARALLEL_RESERVATIONS} at once), one {@code insertMany} for all of them, and one bulk update each
  * for the conversations' latest messages and the senders' marks ({@link Numbering#stored}). Under light load a batch
  * holds one message; under heavy load, while one batch is being written the next one gathers, so the number of
  * round trips grows far slower than the message rate.
@@ -53,6 +54,15 @@ final class InsertBatcher implements AutoCloseable {
     /** Past this estimated wait for the writer, a new message is refused: a queue that long is only latency. */
     private final long maxWaitNanos;
     private final Thread writer;
+    /**
+     * Where a batch's conversations are numbered at once: each is a round trip of its own (one counter per
+     * conversation, taken atomically), and a batch of 50 messages to 50 conversations made one after another would
+     * keep the writer waiting for 50 round trips. Bounded, so that a batch never takes more of the store's
+     * connection pool than this.
+     */
+    private static final int PARALLEL_RESERVATIONS = 16;
+    private final java.util.concurrent.ExecutorService reservers =
+            java.util.concurrent.Executors.newFixedThreadPool(PARALLEL_RESERVATIONS, Thread.ofVirtual().name("numbering-", 0).factory());
     private volatile boolean closed;
     /** How long a batch has lately taken to write (a moving average), to estimate how long a new message would wait. */
     private volatile double nanosPerBatch = 10_000_000;
@@ -130,6 +140,12 @@ final class InsertBatcher implements AutoCloseable {
                 }
                 batch.add(first);
                 waiting.drainTo(batch, MAX_BATCH - 1);
+                // A message whose sender was already told it failed (it waited past its timeout) is not written:
+                // "not stored" must stay true, and its retry is on its way.
+                batch.removeIf(p -> p.result().isDone());
+                if (batch.isEmpty()) {
+                    continue;
+                }
                 long started = System.nanoTime();
                 writing = true;
                 try {
@@ -220,12 +236,21 @@ final class InsertBatcher implements AutoCloseable {
                 byConversation.computeIfAbsent(p.message().conversation(), c -> new ArrayList<>()).add(p);
             }
         }
+        Map<String, CompletableFuture<java.util.Optional<Numbering.Reserved>>> reservations = new java.util.LinkedHashMap<>();
         byConversation.forEach((conversation, pendings) -> {
             String creator = pendings.stream().filter(Pending::createDirect).map(p -> p.message().sender()).findFirst().orElse(null);
+            java.util.function.Supplier<java.util.Optional<Numbering.Reserved>> reserve =
+                    () -> numbering.reserve(conversation, pendings.size(), creator);
+            // One conversation (the usual case under light load) is numbered right here, with no thread hop.
+            reservations.put(conversation, byConversation.size() == 1
+                    ? supplyNow(reserve) : CompletableFuture.supplyAsync(reserve, reservers));
+        });
+        byConversation.forEach((conversation, pendings) -> {
             java.util.Optional<Numbering.Reserved> reserved;
             try {
-                reserved = numbering.reserve(conversation, pendings.size(), creator);
-            } catch (RuntimeException e) {
+                reserved = reservations.get(conversation).join();
+            } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException wrapped) {
+                Throwable e = wrapped.getCause() != null ? wrapped.getCause() : wrapped;
                 log.warn("event=numbering_failed conversation={} messages={} error=\"{}\"", conversation, pendings.size(), e.toString());
                 MongoException failure = e instanceof MongoException m ? m : new MongoException("numbering failed", e);
                 pendings.forEach(p -> p.result().completeExceptionally(failure));
@@ -241,6 +266,14 @@ final class InsertBatcher implements AutoCloseable {
             }
         });
         return numbered;
+    }
+
+    private static <T> CompletableFuture<T> supplyNow(java.util.function.Supplier<T> supplier) {
+        try {
+            return CompletableFuture.completedFuture(supplier.get());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     private void completeDuplicate(Pending p) {
@@ -259,5 +292,6 @@ final class InsertBatcher implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        reservers.shutdown();
     }
 }

@@ -94,6 +94,7 @@ public final class ChatService implements AutoCloseable {
         int maxGroupMembers = env.integer("MAX_GROUP_MEMBERS", 256, 2, 10_000);
         HistoryThrottle throttle = HistoryThrottle.from(env); // reads its limits before any port is bound
         ChatMetrics metrics = new ChatMetrics(meters);
+        metrics.storeCommands(store.commands());
         ConnectionRegistry registry = new ConnectionRegistry();
         Broker broker = config.redisUrl().<Broker>map(uri -> new RedisBroker(uri, registry)).orElseGet(() -> new LocalBroker(registry));
         registry.attach(broker);

@@ -19,7 +19,12 @@
 #   BENCH_STEP_SECONDS=8        seconds per step              BENCH_P99_LIMIT_MS=50 the ladder stops above it
 #   BENCH_CONNECTIONS=10000     idle connections to one instance (up to ~19000 under a 20000 open-file limit)
 #   BENCH_SOURCE_ADDRESSES=8    spread over 127.0.0.2 .. 127.0.0.9
-#   BENCH_HISTORY_MESSAGES=100000                             BENCH_SCENARIOS=redis,history,throughput,connections
+#   BENCH_HISTORY_MESSAGES=100000
+#   BENCH_SCENARIOS=cold,redis,history,throughput,group,connections   (run in this order; cold first, on the fresh servers)
+#   BENCH_COLD_RATE=5000        msg/s offered at once to the fresh servers   BENCH_COLD_SECONDS=30 (reported per 5 s)
+#   BENCH_MARKS=both            throughput ladders: both (without, then with browser-like marks and typing), off, on
+#   BENCH_TYPING_FRACTION=0.25  share of users sending typing in the marks ladder
+#   BENCH_GROUP_MEMBERS=256     BENCH_GROUP_RATE=20 msg/s into the group   BENCH_GROUP_SECONDS=10
 #   BENCH_SERVER_JAVA_OPTS="-XX:+UseSerialGC -Xmx256m"   JVM flags of the two chat-servers (a heap sized
 #                                     for the connection budget: G1 with a large heap keeps far more RSS)
 #   BENCH_STORE_JAVA_OPTS=""   JVM flags of the embedded store (default: none, so the JVM's own heap sizing:
@@ -140,6 +145,13 @@ add_flag --connections "${BENCH_CONNECTIONS:-}"
 add_flag --source-addresses "${BENCH_SOURCE_ADDRESSES:-}"
 add_flag --history-messages "${BENCH_HISTORY_MESSAGES:-}"
 add_flag --scenarios "${BENCH_SCENARIOS:-}"
+add_flag --cold-rate "${BENCH_COLD_RATE:-}"
+add_flag --cold-seconds "${BENCH_COLD_SECONDS:-}"
+add_flag --marks "${BENCH_MARKS:-}"
+add_flag --typing-fraction "${BENCH_TYPING_FRACTION:-}"
+add_flag --group-members "${BENCH_GROUP_MEMBERS:-}"
+add_flag --group-rate "${BENCH_GROUP_RATE:-}"
+add_flag --group-seconds "${BENCH_GROUP_SECONDS:-}"
 
 # The load tool's own pauses would count as server latency: a heap big enough to rarely collect, and ZGC.
 status=0

@@ -25,6 +25,7 @@
 #   BENCH_MARKS=both            throughput ladders: both (without, then with browser-like marks and typing), off, on
 #   BENCH_TYPING_FRACTION=0.25  share of users sending typing in the marks ladder
 #   BENCH_GROUP_MEMBERS=256     BENCH_GROUP_RATE=20 msg/s into the group   BENCH_GROUP_SECONDS=10
+#   BENCH_JFR=off               on: JFR of chat1 during the messages-only ladder, summary in bench/results/<stamp>-chat1-jfr.txt
 #   BENCH_SERVER_JAVA_OPTS="-XX:+UseSerialGC -Xmx256m"   JVM flags of the two chat-servers (a heap sized
 #                                     for the connection budget: G1 with a large heap keeps far more RSS)
 #   BENCH_STORE_JAVA_OPTS=""   JVM flags of the embedded store (default: none, so the JVM's own heap sizing:
@@ -152,6 +153,7 @@ add_flag --typing-fraction "${BENCH_TYPING_FRACTION:-}"
 add_flag --group-members "${BENCH_GROUP_MEMBERS:-}"
 add_flag --group-rate "${BENCH_GROUP_RATE:-}"
 add_flag --group-seconds "${BENCH_GROUP_SECONDS:-}"
+add_flag --jfr "${BENCH_JFR:-}"
 
 # The load tool's own pauses would count as server latency: a heap big enough to rarely collect, and ZGC.
 status=0

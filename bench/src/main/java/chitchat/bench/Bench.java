@@ -101,13 +101,26 @@ public final class Bench {
                 e.printStackTrace();
             }
         }
+        String stamp = started.format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         if (options.scenarios().contains("throughput") && options.load().plainLadder()) {
             System.out.println("Throughput, messages only ...");
+            JfrProfile jfr = options.load().jfr() && options.pids().containsKey("chat1")
+                    ? new JfrProfile(options.jcmd(), options.pids().get("chat1")) : null;
+            if (jfr != null && !jfr.start()) {
+                System.out.println("  JFR.start on chat1 failed: no profile this run");
+                jfr = null;
+            }
             try {
                 throughput = new ThroughputScenario(options, users, api, false).run();
             } catch (Exception e) {
                 errors.put("throughput", e.toString());
                 e.printStackTrace();
+            } finally {
+                if (jfr != null) {
+                    Files.createDirectories(options.outDir());
+                    Path summary = jfr.stop(options.outDir().resolve(stamp + "-chat1.jfr"), options.outDir().resolve(stamp + "-chat1-jfr.txt"));
+                    System.out.println("  JFR of chat1 during the ladder: " + (summary == null ? "not written" : summary));
+                }
             }
         }
         if (options.scenarios().contains("throughput") && options.load().marksLadder()) {
@@ -146,7 +159,6 @@ public final class Bench {
                 options);
         Report report = new Report(meta, signup, cold, redis, history, throughput, throughputMarks, group, connections, errors);
         Files.createDirectories(options.outDir());
-        String stamp = started.format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         Path json = options.outDir().resolve(stamp + ".json");
         Path html = options.outDir().resolve(stamp + ".html");
         report.writeJson(json);

@@ -51,7 +51,7 @@ public record Options(
      * the long positional list above stays as it was.
      */
     record Load(int coldRate, double coldSeconds, double coldWindowSeconds, double coldDrainSeconds, String marks,
-                double typingFraction, int groupMembers, int groupRate, int groupSenders, double groupSeconds) {
+                double typingFraction, int groupMembers, int groupRate, int groupSenders, double groupSeconds, boolean jfr) {
         /** The ladders to run: without marks, with them, or both (the default: the difference is what marks cost). */
         boolean plainLadder() {
             return !marks.equals("on");
@@ -91,6 +91,7 @@ public record Options(
               --typing-fraction F        share of users who send typing before their messages, marks ladder (0.25)
               --group-members N          members of the fan-out group, creator included (256; max 10000)
               --group-rate N             msg/s into the group (20)   --group-senders N (4)   --group-seconds S (10)
+              --jfr on|off               record chat1 with JFR during the messages-only ladder, summary in <out>/<stamp>-chat1-jfr.txt (off)
               --out DIR                  where results go (bench/results)   --jcmd PATH (jcmd of this JDK)
             JWT secret for the connections scenario: environment variable BENCH_JWT_SECRET (else sign-up tokens are reused).
             """.formatted(DEFAULT_RATES);
@@ -178,7 +179,15 @@ public record Options(
                         f.decimal("cold-window-seconds", 5, 1, 60), f.decimal("cold-drain-seconds", 10, 1, 120),
                         marks(f.string("marks", "both")), f.decimal("typing-fraction", 0.25, 0, 1),
                         f.integer("group-members", 256, 3, 10_000), f.integer("group-rate", 20, 1, 10_000),
-                        f.integer("group-senders", 4, 1, 256), f.decimal("group-seconds", 10, 1, 600)));
+                        f.integer("group-senders", 4, 1, 256), f.decimal("group-seconds", 10, 1, 600),
+                        onOff(f.string("jfr", "off"))));
+    }
+
+    private static boolean onOff(String value) {
+        if (!List.of("on", "off").contains(value)) {
+            throw new IllegalArgumentException("--jfr: on or off");
+        }
+        return value.equals("on");
     }
 
     private static String marks(String value) {

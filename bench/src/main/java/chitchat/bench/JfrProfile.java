@@ -22,8 +22,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Started and dumped with {@code jcmd} (JFR.start / JFR.dump / JFR.stop, settings=profile), so the servers run
  * with their ordinary flags and the cold phase is not recorded. The summary reads {@code jfr print --events
- * jdk.ExecutionSample} line by line (no JSON parse of a large file) and counts samples by top frame (self), by
- * every method on the stack (total) and by thread, the 25 largest of each.
+ * jdk.ExecutionSample} line by line (no JSON parse of a large file) and counts samples by thread, by the project's
+ * own frame nearest the top (which of our calls the driver's or the JDK's time is spent under), by top frame (self)
+ * and by every method on the stack (total), the 25 largest of each.
  */
 final class JfrProfile {
 
@@ -60,10 +61,12 @@ final class JfrProfile {
         Map<String, Integer> self = new HashMap<>();
         Map<String, Integer> total = new HashMap<>();
         Map<String, Integer> threads = new HashMap<>();
+        Map<String, Integer> ours = new HashMap<>();
         int samples = 0;
         try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             boolean inStack = false;
             boolean top = false;
+            boolean ourTop = false;
             Set<String> seen = new HashSet<>();
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 String t = line.trim();
@@ -74,6 +77,7 @@ final class JfrProfile {
                 } else if (t.startsWith("stackTrace = [")) {
                     inStack = true;
                     top = true;
+                    ourTop = true;
                     seen.clear();
                     samples++;
                 } else if (inStack && t.equals("]")) {
@@ -83,6 +87,10 @@ final class JfrProfile {
                     if (top) {
                         self.merge(method, 1, Integer::sum);
                         top = false;
+                    }
+                    if (ourTop && method.startsWith("chitchat.")) {
+                        ours.merge(method, 1, Integer::sum);
+                        ourTop = false;
                     }
                     if (seen.add(method)) {
                         total.merge(method, 1, Integer::sum);
@@ -99,6 +107,8 @@ final class JfrProfile {
         out.append("JFR execution samples of chat-server 1 during the steady ladder (settings=profile): ").append(samples)
                 .append(" samples. Stacks are cut at the recording's depth (64 frames), so 'total' undercounts deep frames.\n");
         table(out, "by thread (numbers replaced by #)", threads, samples);
+        table(out, "the project's own frame nearest the top (which of our calls the time is spent under; stacks"
+                + " cut at 64 frames may have none)", ours, samples);
         table(out, "self: top frame", self, samples);
         table(out, "total: anywhere on the stack", total, samples);
         return out.toString();

@@ -49,6 +49,10 @@ CHAT2_HTTP=$((BASE + 92)) CHAT2_WS=$((BASE + 93))
 REDIS_PORT=$((BASE + 379))
 STORE_PORT=$((BASE + 17))
 read -r -a SERVER_OPTS <<<"${BENCH_SERVER_JAVA_OPTS:--XX:+UseSerialGC -Xmx256m}"
+# With BENCH_JFR=on the load tool records chat1 through jcmd; deeper stacks than JFR's 64 frames, so the MongoDB
+# driver's deep call chains still reach the project's own frames (a start-up flag: it records nothing by itself).
+CHAT_OPTS=()
+if [[ "${BENCH_JFR:-off}" == on ]]; then CHAT_OPTS+=("-XX:FlightRecorderOptions:stackdepth=256"); fi
 
 if [[ ! -f "$BENCH_JAR" || ! -f "$AUTH_JAR" || ! -f "$CHAT_JAR" ]]; then
   echo "Building the service jars and the load tool..."
@@ -128,7 +132,7 @@ for i in 1 2; do
   http_var="CHAT${i}_HTTP" ws_var="CHAT${i}_WS"
   start "chat$i" env HTTP_PORT="${!http_var}" WS_PORT="${!ws_var}" WS_RATE_PER_SECOND=100000 WS_RATE_BURST=100000 \
     HISTORY_RATE_PER_SECOND=100000 HISTORY_RATE_BURST=100000 HISTORY_MAX_IN_FLIGHT=10000 \
-    "$JAVA" "${SERVER_OPTS[@]}" -jar "$CHAT_JAR"
+    "$JAVA" "${SERVER_OPTS[@]}" "${CHAT_OPTS[@]}" -jar "$CHAT_JAR"
 done
 wait_for auth curl -fsS "http://127.0.0.1:$AUTH_PORT/healthz"
 wait_for chat1 curl -fsS "http://127.0.0.1:$CHAT1_HTTP/healthz"

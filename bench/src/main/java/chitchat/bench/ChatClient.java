@@ -37,6 +37,7 @@ final class ChatClient extends WebSocketClient {
     private final FrameListener listener;
     private volatile int closeCode = -1;
     private volatile long closedAtNanos;
+    private volatile String closeReason = "";
 
     ChatClient(URI uri, String user, String token, FrameListener listener) {
         super(uri, Map.of("Authorization", "Bearer " + token));
@@ -77,6 +78,11 @@ final class ChatClient extends WebSocketClient {
         return closeCode;
     }
 
+    /** The close frame's reason ("too many messages in flight", ...), or empty. */
+    String closeReason() {
+        return closeReason;
+    }
+
     /** When the connection closed ({@link System#nanoTime()}), or 0 while open. */
     long closedAtNanos() {
         return closedAtNanos;
@@ -94,6 +100,7 @@ final class ChatClient extends WebSocketClient {
     @Override
     public void onClose(int code, String reason, boolean remote) {
         closedAtNanos = System.nanoTime();
+        closeReason = reason == null ? "" : reason;
         closeCode = code;
     }
 

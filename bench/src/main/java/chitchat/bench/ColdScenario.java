@@ -61,7 +61,7 @@ final class ColdScenario {
             ThroughputScenario.StepResult total = ThroughputScenario.result(step, load.coldSeconds(), cost, Map.of(), options.p99LimitMs());
             List<Window> windows = windows(step, clients.closeTimes(), load.coldWindowSeconds());
             int closed = clients.closed();
-            Map<String, Long> codes = LoadClients.byCode(clients.closeCodes()); // before our own closes count
+            Map<String, Long> codes = clients.closeCodes(); // before our own closes count
             clients.close();
             double settle = settle();
             return new Result(users.size(), load.coldRate(), load.coldSeconds(), load.coldWindowSeconds(), total, windows,

@@ -51,7 +51,7 @@ final class GroupScenario {
             Costs.Delta cost = costs.between(before, costs.read(), step.delivered.get(), step.acked.get());
             ThroughputScenario.StepResult r = ThroughputScenario.result(step, load.groupSeconds(), cost, Map.of(), options.p99LimitMs());
             return new Result(conversation, members.size(), options.chatWs().size(), senders, load.groupRate(),
-                    load.groupRate() * (members.size() - 1), r, clients.closed(), LoadClients.byCode(clients.closeCodes()));
+                    load.groupRate() * (members.size() - 1), r, clients.closed(), clients.closeCodes());
         }
     }
 

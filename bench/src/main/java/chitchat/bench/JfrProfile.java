@@ -105,10 +105,10 @@ final class JfrProfile {
         }
         StringBuilder out = new StringBuilder();
         out.append("JFR execution samples of chat-server 1 during the steady ladder (settings=profile): ").append(samples)
-                .append(" samples. Stacks are cut at the recording's depth (64 frames), so 'total' undercounts deep frames.\n");
+                .append(" samples. Stacks are cut at the recording's depth (bench/run.sh starts chat1 with stackdepth=256 when BENCH_JFR=on; JFR's default is 64).\n");
         table(out, "by thread (numbers replaced by #)", threads, samples);
-        table(out, "the project's own frame nearest the top (which of our calls the time is spent under; stacks"
-                + " cut at 64 frames may have none)", ours, samples);
+        table(out, "the project's own frame nearest the top (which of our calls the time is spent under; a stack"
+                + " cut short may have none)", ours, samples);
         table(out, "self: top frame", self, samples);
         table(out, "total: anywhere on the stack", total, samples);
         return out.toString();

@@ -3,7 +3,6 @@ package chitchat.bench;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -97,10 +96,11 @@ final class LoadClients implements AutoCloseable {
         return (int) clients.stream().filter(c -> c.closeCode() != -1).count();
     }
 
-    /** How many connections were closed, by close code (1006: dropped without a close frame). */
-    Map<Integer, Long> closeCodes() {
-        Map<Integer, Long> codes = new TreeMap<>();
-        clients.stream().filter(c -> c.closeCode() != -1).forEach(c -> codes.merge(c.closeCode(), 1L, Long::sum));
+    /** How many connections were closed, by close code and reason ("1008 too many messages in flight"; 1006: dropped). */
+    Map<String, Long> closeCodes() {
+        Map<String, Long> codes = new TreeMap<>();
+        clients.stream().filter(c -> c.closeCode() != -1)
+                .forEach(c -> codes.merge((c.closeCode() + " " + c.closeReason()).trim(), 1L, Long::sum));
         return codes;
     }
 
@@ -159,12 +159,5 @@ final class LoadClients implements AutoCloseable {
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             clients.forEach(c -> threads.execute(c::close));
         }
-    }
-
-    /** The counts as a map with string keys (for JSON). */
-    static Map<String, Long> byCode(Map<Integer, Long> codes) {
-        Map<String, Long> out = new LinkedHashMap<>();
-        codes.forEach((code, n) -> out.put(Integer.toString(code), n));
-        return out;
     }
 }

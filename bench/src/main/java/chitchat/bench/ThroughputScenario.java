@@ -100,7 +100,7 @@ final class ThroughputScenario {
             }
         } finally {
             closedAtEnd = clients.closed();
-            closeCodes = LoadClients.byCode(clients.closeCodes());
+            closeCodes = clients.closeCodes();
             clients.close();
         }
         return new Result(users.size(), instances,

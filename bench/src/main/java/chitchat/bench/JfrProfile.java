@@ -50,13 +50,22 @@ final class JfrProfile {
         if (!dumped || !Files.exists(jfrFile)) {
             return null;
         }
-        Files.writeString(summaryFile, summarize(jfrFile));
+        Files.writeString(summaryFile, summarize(Path.of(jcmd).resolveSibling("jfr"), jfrFile));
         return summaryFile;
     }
 
-    private String summarize(Path jfrFile) throws IOException {
-        String jfr = Path.of(jcmd).resolveSibling("jfr").toString();
-        Process p = new ProcessBuilder(jfr, "print", "--events", "jdk.ExecutionSample", jfrFile.toString())
+    /** Summarizes a recording made earlier: {@code java -cp chit-chat-bench.jar chitchat.bench.JfrProfile <file.jfr>}. */
+    public static void main(String[] args) throws IOException {
+        if (args.length != 1) {
+            System.err.println("usage: JfrProfile <recording.jfr>");
+            System.exit(2);
+        }
+        System.out.print(summarize(Path.of(System.getProperty("java.home"), "bin", "jfr"), Path.of(args[0])));
+    }
+
+    private static String summarize(Path jfrTool, Path jfrFile) throws IOException {
+        // jfr print shows 5 frames of each stack unless told otherwise: the project's frames are deeper than that.
+        Process p = new ProcessBuilder(jfrTool.toString(), "print", "--stack-depth", "256", "--events", "jdk.ExecutionSample", jfrFile.toString())
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
         Map<String, Integer> self = new HashMap<>();
         Map<String, Integer> total = new HashMap<>();

@@ -15,6 +15,8 @@
 #
 # Options, as environment variables (defaults give a run of about 5 minutes on 2 cores):
 #   BENCH_USERS=200             users in the throughput scenario, spread round-robin over the two instances
+#   BENCH_SHAPE=heavy           realistic: 2000 users (unless BENCH_USERS), Poisson arrivals from random users, so
+#                                     each sends every ~users/rate s (4 s at 500 msg/s); heavy: 200 users in turn
 #   BENCH_RATES=500,1000,...    offered msg/s per step        BENCH_MAX_RATE=20000  highest step
 #   BENCH_STEP_SECONDS=8        seconds per step              BENCH_P99_LIMIT_MS=50 the ladder stops above it
 #   BENCH_CONNECTIONS=10000     idle connections to one instance (up to ~19000 under a 20000 open-file limit)
@@ -158,6 +160,7 @@ add_flag --group-members "${BENCH_GROUP_MEMBERS:-}"
 add_flag --group-rate "${BENCH_GROUP_RATE:-}"
 add_flag --group-seconds "${BENCH_GROUP_SECONDS:-}"
 add_flag --jfr "${BENCH_JFR:-}"
+add_flag --shape "${BENCH_SHAPE:-}"
 
 # The load tool's own pauses would count as server latency: a heap big enough to rarely collect, and ZGC.
 status=0

@@ -71,7 +71,8 @@ public final class Bench {
         if (options.scenarios().contains("cold")) {
             System.out.printf("Cold start: %d msg/s at once for %.0f s on the fresh servers ...%n", options.load().coldRate(), options.load().coldSeconds());
             try {
-                cold = new ColdScenario(options, users, api).run();
+                // 200 heavy senders, as in the default shape, also when the ladder uses the realistic shape's thousands.
+                cold = new ColdScenario(options, options.load().realistic() ? users.subList(0, Math.min(200, users.size())) : users, api).run();
             } catch (Exception e) {
                 errors.put("cold", e.toString());
                 e.printStackTrace();

@@ -51,7 +51,7 @@ public record Options(
      * the long positional list above stays as it was.
      */
     record Load(int coldRate, double coldSeconds, double coldWindowSeconds, double coldDrainSeconds, String marks,
-                double typingFraction, int groupMembers, int groupRate, int groupSenders, double groupSeconds, boolean jfr) {
+                double typingFraction, int groupMembers, int groupRate, int groupSenders, double groupSeconds, boolean jfr, String shape) {
         /** The ladders to run: without marks, with them, or both (the default: the difference is what marks cost). */
         boolean plainLadder() {
             return !marks.equals("on");
@@ -59,6 +59,11 @@ public record Options(
 
         boolean marksLadder() {
             return !marks.equals("off");
+        }
+
+        /** Many users, each sending now and then at Poisson times, instead of a few heavy senders in turn. */
+        boolean realistic() {
+            return shape.equals("realistic");
         }
     }
 
@@ -74,7 +79,9 @@ public record Options(
               --mongo-uri URI            the store, for the history fill (MONGO_URI)   --mongo-db NAME (chitchat)
               --redis-port N             Redis port for redis-benchmark
               --scenarios a,b            of cold,redis,history,throughput,group,connections (all; they run in this order)
-              --users N                  throughput users, spread round-robin over the instances (200; max 5000)
+              --users N                  throughput users, spread round-robin over the instances (200, 2000 with --shape realistic; max 5000)
+              --shape heavy|realistic    heavy: each user sends in turn (every users/rate s); realistic: Poisson arrivals,
+                                         each from a random user, so each user sends every ~users/rate s at random (heavy)
               --rates R,R,...            offered msg/s per step (%s)
               --max-rate N               highest step (20000; max 100000)
               --step-seconds S           length of each step (8)      --warmup-seconds S (5)   --drain-seconds S (5)
@@ -152,6 +159,10 @@ public record Options(
             throw new IllegalArgumentException("--chat-http and --chat-ws must name the same instances");
         }
         String secret = System.getenv("BENCH_JWT_SECRET");
+        String shape = f.string("shape", "heavy");
+        if (!List.of("heavy", "realistic").contains(shape)) {
+            throw new IllegalArgumentException("--shape: heavy or realistic");
+        }
         return new Options(
                 loopback(f.string("auth", "http://127.0.0.1:28081")).getFirst(),
                 chatHttp, chatWs, pids,
@@ -159,7 +170,7 @@ public record Options(
                 f.integer("redis-port", 0, 0, 65535),
                 secret == null || secret.isBlank() ? null : secret,
                 scenarios,
-                f.integer("users", 200, 2, 5000),
+                f.integer("users", shape.equals("realistic") ? 2000 : 200, 2, 5000),
                 rates, maxRate,
                 f.decimal("step-seconds", 8, 1, 600),
                 f.decimal("warmup-seconds", 5, 0, 120),
@@ -180,7 +191,7 @@ public record Options(
                         marks(f.string("marks", "both")), f.decimal("typing-fraction", 0.25, 0, 1),
                         f.integer("group-members", 256, 3, 10_000), f.integer("group-rate", 20, 1, 10_000),
                         f.integer("group-senders", 4, 1, 256), f.decimal("group-seconds", 10, 1, 600),
-                        onOff(f.string("jfr", "off"))));
+                        onOff(f.string("jfr", "off")), shape));
     }
 
     private static boolean onOff(String value) {

@@ -33,6 +33,8 @@ final class Step {
     final int expectedPerMessage;
     /** Per-window figures, or null (only the cold phase keeps them). */
     final Windows windows;
+    /** Due times from the start, when arrivals are Poisson ({@link #poisson}); null for a constant rate. */
+    private long[] offsets;
 
     private final AtomicIntegerArray deliveries;
     private final AtomicIntegerArray acks;
@@ -71,8 +73,26 @@ final class Step {
         this.windows = windowSeconds > 0 ? new Windows(startNanos, windowSeconds, seconds) : null;
     }
 
+    /**
+     * Makes arrivals a Poisson process of the same mean rate: exponential gaps, drawn once from {@code seed}, so
+     * that many users each sending now and then (the realistic shape) are offered as the sum of their clocks.
+     * Called before the step starts.
+     */
+    Step poisson(long seed) {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+        long[] at = new long[planned];
+        double t = 0;
+        for (int i = 0; i < planned; i++) {
+            t += -Math.log(1 - random.nextDouble()) * intervalNanos;
+            at[i] = (long) t;
+        }
+        offsets = at;
+        return this;
+    }
+
     long dueNanos(int seq) {
-        return startNanos + (long) (seq * intervalNanos);
+        long[] at = offsets;
+        return startNanos + (at != null ? at[seq] : (long) (seq * intervalNanos));
     }
 
     /** When the step's last message is due. */

@@ -104,7 +104,8 @@ final class ThroughputScenario {
             clients.close();
         }
         return new Result(users.size(), instances,
-                "user i on instance i % " + instances + ", writing to user i+1 (on the other instance)",
+                "user i on instance i % " + instances + ", writing to user i+1 (on the other instance)"
+                        + (options.load().realistic() ? "; realistic shape: Poisson arrivals, each from a user drawn at random" : ""),
                 options.p99LimitMs(), options.stepSeconds(), results, maxPassing, maxDelivered, stopped, closedAtEnd, marks, closeCodes);
     }
 
@@ -114,8 +115,12 @@ final class ThroughputScenario {
         BrowserMarks.Counts browserBefore = browser == null ? null : browser.counts();
 
         Step step = new Step(clients.steps.size(), rate, warmup, seconds, System.nanoTime() + 20_000_000L);
+        boolean realistic = options.load().realistic();
+        if (realistic) {
+            step.poisson(step.index * 7919L + rate);
+        }
         clients.steps.add(step);
-        Thread scheduler = Thread.ofPlatform().name("bench-scheduler").start(() -> schedule(step, clients, browser));
+        Thread scheduler = Thread.ofPlatform().name("bench-scheduler").start(() -> schedule(step, clients, browser, realistic));
         scheduler.join();
         long drainDeadline = step.endNanos() + (long) (options.drainSeconds() * 1e9);
         while (!step.settled() && System.nanoTime() < drainDeadline) {
@@ -129,7 +134,16 @@ final class ThroughputScenario {
 
     /** The open-loop sender: message seq leaves at its due time, or at once if that has passed. */
     static void schedule(Step step, LoadClients clients, BrowserMarks browser) {
+        schedule(step, clients, browser, false);
+    }
+
+    /**
+     * {@code randomSenders}: each message is sent by a user drawn at random (the realistic shape: with Poisson
+     * arrivals, every user then sends at Poisson times of mean interval users / rate), instead of in turn.
+     */
+    static void schedule(Step step, LoadClients clients, BrowserMarks browser, boolean randomSenders) {
         int n = clients.size();
+        java.util.SplittableRandom random = new java.util.SplittableRandom(step.index * 31L + step.rate);
         for (int seq = 0; seq < step.planned; seq++) {
             long due = step.dueNanos(seq);
             long now = System.nanoTime();
@@ -137,7 +151,7 @@ final class ThroughputScenario {
                 LockSupport.parkNanos(due - now);
                 now = System.nanoTime();
             }
-            int from = seq % n;
+            int from = randomSenders ? random.nextInt(n) : seq % n;
             if (browser != null) {
                 browser.beforeMessage(from, now);
             }

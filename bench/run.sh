@@ -15,11 +15,19 @@
 #
 # Options, as environment variables (defaults give a run of about 5 minutes on 2 cores):
 #   BENCH_USERS=200             users in the throughput scenario, spread round-robin over the two instances
+#   BENCH_SHAPE=heavy           realistic: 2000 users (unless BENCH_USERS), Poisson arrivals from random users, so
+#                                     each sends every ~users/rate s (4 s at 500 msg/s); heavy: 200 users in turn
 #   BENCH_RATES=500,1000,...    offered msg/s per step        BENCH_MAX_RATE=20000  highest step
 #   BENCH_STEP_SECONDS=8        seconds per step              BENCH_P99_LIMIT_MS=50 the ladder stops above it
 #   BENCH_CONNECTIONS=10000     idle connections to one instance (up to ~19000 under a 20000 open-file limit)
 #   BENCH_SOURCE_ADDRESSES=8    spread over 127.0.0.2 .. 127.0.0.9
-#   BENCH_HISTORY_MESSAGES=100000                             BENCH_SCENARIOS=redis,history,throughput,connections
+#   BENCH_HISTORY_MESSAGES=100000
+#   BENCH_SCENARIOS=cold,redis,history,throughput,group,connections   (run in this order; cold first, on the fresh servers)
+#   BENCH_COLD_RATE=5000        msg/s offered at once to the fresh servers   BENCH_COLD_SECONDS=30 (reported per 5 s)
+#   BENCH_MARKS=both            throughput ladders: both (without, then with browser-like marks and typing), off, on
+#   BENCH_TYPING_FRACTION=0.25  share of users sending typing in the marks ladder
+#   BENCH_GROUP_MEMBERS=256     BENCH_GROUP_RATE=20 msg/s into the group   BENCH_GROUP_SECONDS=10
+#   BENCH_JFR=off               on: JFR of chat1 during the messages-only ladder, summary in bench/results/<stamp>-chat1-jfr.txt
 #   BENCH_SERVER_JAVA_OPTS="-XX:+UseSerialGC -Xmx256m"   JVM flags of the two chat-servers (a heap sized
 #                                     for the connection budget: G1 with a large heap keeps far more RSS)
 #   BENCH_STORE_JAVA_OPTS=""   JVM flags of the embedded store (default: none, so the JVM's own heap sizing:
@@ -43,6 +51,10 @@ CHAT2_HTTP=$((BASE + 92)) CHAT2_WS=$((BASE + 93))
 REDIS_PORT=$((BASE + 379))
 STORE_PORT=$((BASE + 17))
 read -r -a SERVER_OPTS <<<"${BENCH_SERVER_JAVA_OPTS:--XX:+UseSerialGC -Xmx256m}"
+# With BENCH_JFR=on the load tool records chat1 through jcmd; deeper stacks than JFR's 64 frames, so the MongoDB
+# driver's deep call chains still reach the project's own frames (a start-up flag: it records nothing by itself).
+CHAT_OPTS=()
+if [[ "${BENCH_JFR:-off}" == on ]]; then CHAT_OPTS+=("-XX:FlightRecorderOptions:stackdepth=256"); fi
 
 if [[ ! -f "$BENCH_JAR" || ! -f "$AUTH_JAR" || ! -f "$CHAT_JAR" ]]; then
   echo "Building the service jars and the load tool..."
@@ -122,7 +134,7 @@ for i in 1 2; do
   http_var="CHAT${i}_HTTP" ws_var="CHAT${i}_WS"
   start "chat$i" env HTTP_PORT="${!http_var}" WS_PORT="${!ws_var}" WS_RATE_PER_SECOND=100000 WS_RATE_BURST=100000 \
     HISTORY_RATE_PER_SECOND=100000 HISTORY_RATE_BURST=100000 HISTORY_MAX_IN_FLIGHT=10000 \
-    "$JAVA" "${SERVER_OPTS[@]}" -jar "$CHAT_JAR"
+    "$JAVA" "${SERVER_OPTS[@]}" "${CHAT_OPTS[@]}" -jar "$CHAT_JAR"
 done
 wait_for auth curl -fsS "http://127.0.0.1:$AUTH_PORT/healthz"
 wait_for chat1 curl -fsS "http://127.0.0.1:$CHAT1_HTTP/healthz"
@@ -140,6 +152,15 @@ add_flag --connections "${BENCH_CONNECTIONS:-}"
 add_flag --source-addresses "${BENCH_SOURCE_ADDRESSES:-}"
 add_flag --history-messages "${BENCH_HISTORY_MESSAGES:-}"
 add_flag --scenarios "${BENCH_SCENARIOS:-}"
+add_flag --cold-rate "${BENCH_COLD_RATE:-}"
+add_flag --cold-seconds "${BENCH_COLD_SECONDS:-}"
+add_flag --marks "${BENCH_MARKS:-}"
+add_flag --typing-fraction "${BENCH_TYPING_FRACTION:-}"
+add_flag --group-members "${BENCH_GROUP_MEMBERS:-}"
+add_flag --group-rate "${BENCH_GROUP_RATE:-}"
+add_flag --group-seconds "${BENCH_GROUP_SECONDS:-}"
+add_flag --jfr "${BENCH_JFR:-}"
+add_flag --shape "${BENCH_SHAPE:-}"
 
 # The load tool's own pauses would count as server latency: a heap big enough to rarely collect, and ZGC.
 status=0

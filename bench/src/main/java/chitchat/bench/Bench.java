@@ -14,7 +14,8 @@ import java.util.Map;
  * The load tool's entry point: signs users up, runs the chosen scenarios in a fixed order, writes
  * {@code <out>/<timestamp>.json} and {@code <timestamp>.html}, and prints the summary table.
  *
- * <p>The order is chosen so that scenarios disturb each other least: the Redis ceiling while everything is idle,
+ * <p>The order is chosen so that scenarios disturb each other least: the cold phase first, since it is about
+ * servers that have seen nothing yet (sign-up goes to the auth-server only), the Redis ceiling while everything is idle,
  * history before the throughput scenario fills the store with its own messages, and the connections last, since
  * ten thousand sockets are the slowest thing to set up and tear down. A scenario that fails is reported and the
  * others still run; the exit status is 1 when any failed.
@@ -47,10 +48,12 @@ public final class Bench {
         Api api = new Api();
         Map<String, String> errors = new LinkedHashMap<>();
 
-        System.out.printf("Signing up %d users (+4 for history) through %s ...%n", options.users(), options.authUrl());
+        // The group needs as many users as it has members; the throughput users are the first of them.
+        int signups = options.scenarios().contains("group") ? Math.max(options.users(), options.load().groupMembers()) : options.users();
+        System.out.printf("Signing up %d users (+4 for history) through %s ...%n", signups, options.authUrl());
         long t0 = System.nanoTime();
         List<String> names = new ArrayList<>();
-        for (int i = 0; i < options.users(); i++) {
+        for (int i = 0; i < signups; i++) {
             names.add("b" + tag + "u" + i);
         }
         List<String> historyNames = List.of("h" + tag + "a", "h" + tag + "b", "h" + tag + "c", "h" + tag + "d");
@@ -58,14 +61,28 @@ public final class Bench {
         all.addAll(historyNames);
         List<Api.User> signedUp = api.signupAll(options.authUrl(), all);
         double signupSeconds = (System.nanoTime() - t0) / 1e9;
+        List<Api.User> everyone = signedUp.subList(0, signups);
         List<Api.User> users = signedUp.subList(0, options.users());
-        List<Api.User> historyUsers = signedUp.subList(options.users(), signedUp.size());
+        List<Api.User> historyUsers = signedUp.subList(signups, signedUp.size());
         Report.Signup signup = new Report.Signup(all.size(), Math.round(signupSeconds * 10) / 10.0, Math.round(all.size() / signupSeconds));
         System.out.printf("  %d users in %.1f s%n", all.size(), signupSeconds);
 
+        ColdScenario.Result cold = null;
+        if (options.scenarios().contains("cold")) {
+            System.out.printf("Cold start: %d msg/s at once for %.0f s on the fresh servers ...%n", options.load().coldRate(), options.load().coldSeconds());
+            try {
+                // 200 heavy senders, as in the default shape, also when the ladder uses the realistic shape's thousands.
+                cold = new ColdScenario(options, options.load().realistic() ? users.subList(0, Math.min(200, users.size())) : users, api).run();
+            } catch (Exception e) {
+                errors.put("cold", e.toString());
+                e.printStackTrace();
+            }
+        }
         RedisCeiling.Result redis = null;
         HistoryScenario.Result history = null;
         ThroughputScenario.Result throughput = null;
+        ThroughputScenario.Result throughputMarks = null;
+        GroupScenario.Result group = null;
         ConnectionsScenario.Result connections = null;
         if (options.scenarios().contains("redis")) {
             System.out.println("Redis PUBLISH ceiling (redis-benchmark) ...");
@@ -85,12 +102,43 @@ public final class Bench {
                 e.printStackTrace();
             }
         }
-        if (options.scenarios().contains("throughput")) {
-            System.out.println("Throughput ...");
+        String stamp = started.format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        if (options.scenarios().contains("throughput") && options.load().plainLadder()) {
+            System.out.println("Throughput, messages only ...");
+            JfrProfile jfr = options.load().jfr() && options.pids().containsKey("chat1")
+                    ? new JfrProfile(options.jcmd(), options.pids().get("chat1")) : null;
+            if (jfr != null && !jfr.start()) {
+                System.out.println("  JFR.start on chat1 failed: no profile this run");
+                jfr = null;
+            }
             try {
-                throughput = new ThroughputScenario(options, users, api).run();
+                throughput = new ThroughputScenario(options, users, api, false).run();
             } catch (Exception e) {
                 errors.put("throughput", e.toString());
+                e.printStackTrace();
+            } finally {
+                if (jfr != null) {
+                    Files.createDirectories(options.outDir());
+                    Path summary = jfr.stop(options.outDir().resolve(stamp + "-chat1.jfr"), options.outDir().resolve(stamp + "-chat1-jfr.txt"));
+                    System.out.println("  JFR of chat1 during the ladder: " + (summary == null ? "not written" : summary));
+                }
+            }
+        }
+        if (options.scenarios().contains("throughput") && options.load().marksLadder()) {
+            System.out.println("Throughput with browser-like marks and typing ...");
+            try {
+                throughputMarks = new ThroughputScenario(options, users, api, true).run();
+            } catch (Exception e) {
+                errors.put("throughput-marks", e.toString());
+                e.printStackTrace();
+            }
+        }
+        if (options.scenarios().contains("group")) {
+            System.out.printf("Group fan-out: %d members, %d msg/s ...%n", options.load().groupMembers(), options.load().groupRate());
+            try {
+                group = new GroupScenario(options, everyone.subList(0, options.load().groupMembers()), api).run();
+            } catch (Exception e) {
+                errors.put("group", e.toString());
                 e.printStackTrace();
             }
         }
@@ -110,9 +158,8 @@ public final class Bench {
                 "Load tool and servers share this machine's cores, and so does anything else running on it: treat the"
                         + " figures as a floor, and compare runs made on a quiet machine.",
                 options);
-        Report report = new Report(meta, signup, redis, history, throughput, connections, errors);
+        Report report = new Report(meta, signup, cold, redis, history, throughput, throughputMarks, group, connections, errors);
         Files.createDirectories(options.outDir());
-        String stamp = started.format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         Path json = options.outDir().resolve(stamp + ".json");
         Path html = options.outDir().resolve(stamp + ".html");
         report.writeJson(json);

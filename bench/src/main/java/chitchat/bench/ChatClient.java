@@ -36,6 +36,8 @@ final class ChatClient extends WebSocketClient {
     private final String user;
     private final FrameListener listener;
     private volatile int closeCode = -1;
+    private volatile long closedAtNanos;
+    private volatile String closeReason = "";
 
     ChatClient(URI uri, String user, String token, FrameListener listener) {
         super(uri, Map.of("Authorization", "Bearer " + token));
@@ -76,6 +78,16 @@ final class ChatClient extends WebSocketClient {
         return closeCode;
     }
 
+    /** The close frame's reason ("too many messages in flight", ...), or empty. */
+    String closeReason() {
+        return closeReason;
+    }
+
+    /** When the connection closed ({@link System#nanoTime()}), or 0 while open. */
+    long closedAtNanos() {
+        return closedAtNanos;
+    }
+
     @Override
     public void onOpen(ServerHandshake handshake) {
     }
@@ -87,6 +99,8 @@ final class ChatClient extends WebSocketClient {
 
     @Override
     public void onClose(int code, String reason, boolean remote) {
+        closedAtNanos = System.nanoTime();
+        closeReason = reason == null ? "" : reason;
         closeCode = code;
     }
 

@@ -32,4 +32,19 @@ final class FrameFields {
         }
         return null;
     }
+
+    /** The value of whole-number field {@code name} (e.g. {@code seq}), or -1 when the frame has none. */
+    static long number(String frame, String name) {
+        String key = "\"" + name + "\":";
+        int start = frame.indexOf(key);
+        if (start < 0) {
+            return -1;
+        }
+        long value = 0;
+        int digits = 0;
+        for (int i = start + key.length(); i < frame.length() && Character.isDigit(frame.charAt(i)) && digits < 18; i++, digits++) {
+            value = value * 10 + (frame.charAt(i) - '0');
+        }
+        return digits == 0 ? -1 : value;
+    }
 }

@@ -43,9 +43,31 @@ public record Options(
         double historySeconds,
         int activeRate,
         Path outDir,
-        String jcmd) {
+        String jcmd,
+        Load load) {
 
-    static final List<String> ALL_SCENARIOS = List.of("redis", "history", "throughput", "connections");
+    /**
+     * The settings of the cold phase, the browser-like marks, the group fan-out and the traffic shape, apart so that
+     * the long positional list above stays as it was.
+     */
+    record Load(int coldRate, double coldSeconds, double coldWindowSeconds, double coldDrainSeconds, String marks,
+                double typingFraction, int groupMembers, int groupRate, int groupSenders, double groupSeconds, boolean jfr, String shape) {
+        /** The ladders to run: without marks, with them, or both (the default: the difference is what marks cost). */
+        boolean plainLadder() {
+            return !marks.equals("on");
+        }
+
+        boolean marksLadder() {
+            return !marks.equals("off");
+        }
+
+        /** Many users, each sending now and then at Poisson times, instead of a few heavy senders in turn. */
+        boolean realistic() {
+            return shape.equals("realistic");
+        }
+    }
+
+    static final List<String> ALL_SCENARIOS = List.of("cold", "redis", "history", "throughput", "group", "connections");
     static final String DEFAULT_RATES = "500,1000,2000,3000,4000,5000,6000,8000,10000,12000,15000,20000";
 
     static final String USAGE = """
@@ -56,8 +78,10 @@ public record Options(
               --pids name=PID,...        server processes to watch (chat1, chat2, auth, store, redis)
               --mongo-uri URI            the store, for the history fill (MONGO_URI)   --mongo-db NAME (chitchat)
               --redis-port N             Redis port for redis-benchmark
-              --scenarios a,b            of redis,history,throughput,connections (all)
-              --users N                  throughput users, spread round-robin over the instances (200; max 5000)
+              --scenarios a,b            of cold,redis,history,throughput,group,connections (all; they run in this order)
+              --users N                  throughput users, spread round-robin over the instances (200, 2000 with --shape realistic; max 5000)
+              --shape heavy|realistic    heavy: each user sends in turn (every users/rate s); realistic: Poisson arrivals,
+                                         each from a random user, so each user sends every ~users/rate s at random (heavy)
               --rates R,R,...            offered msg/s per step (%s)
               --max-rate N               highest step (20000; max 100000)
               --step-seconds S           length of each step (8)      --warmup-seconds S (5)   --drain-seconds S (5)
@@ -68,6 +92,13 @@ public record Options(
               --active-rate N            msg/s among the throughput users while the idle connections are held (1000; 0: skip)
               --history-messages N       messages in the long conversation (100000; max 1000000)
               --history-requests N       page fetches per position (300)   --history-seconds S (15, per position)
+              --cold-rate N              msg/s offered at once to the fresh servers in the cold phase (5000; max 100000)
+              --cold-seconds S           length of the cold phase (30)   --cold-window-seconds S (5)   --cold-drain-seconds S (10)
+              --marks M                  both: a ladder without and one with browser-like marks and typing; off; on (both)
+              --typing-fraction F        share of users who send typing before their messages, marks ladder (0.25)
+              --group-members N          members of the fan-out group, creator included (256; max 10000)
+              --group-rate N             msg/s into the group (20)   --group-senders N (4)   --group-seconds S (10)
+              --jfr on|off               record chat1 with JFR during the messages-only ladder, summary in <out>/<stamp>-chat1-jfr.txt (off)
               --out DIR                  where results go (bench/results)   --jcmd PATH (jcmd of this JDK)
             JWT secret for the connections scenario: environment variable BENCH_JWT_SECRET (else sign-up tokens are reused).
             """.formatted(DEFAULT_RATES);
@@ -76,7 +107,7 @@ public record Options(
     Options withLadder(List<Integer> newRates, double newStepSeconds, double newWarmupSeconds) {
         return new Options(authUrl, chatHttp, chatWs, pids, mongoUri, mongoDb, redisPort, jwtSecret, scenarios, users,
                 newRates, maxRate, newStepSeconds, newWarmupSeconds, drainSeconds, p99LimitMs, connections, sourceAddresses,
-                connectConcurrency, holdSeconds, historyMessages, historyRequests, historySeconds, activeRate, outDir, jcmd);
+                connectConcurrency, holdSeconds, historyMessages, historyRequests, historySeconds, activeRate, outDir, jcmd, load);
     }
 
     static Options parse(String[] args) {
@@ -128,6 +159,10 @@ public record Options(
             throw new IllegalArgumentException("--chat-http and --chat-ws must name the same instances");
         }
         String secret = System.getenv("BENCH_JWT_SECRET");
+        String shape = f.string("shape", "heavy");
+        if (!List.of("heavy", "realistic").contains(shape)) {
+            throw new IllegalArgumentException("--shape: heavy or realistic");
+        }
         return new Options(
                 loopback(f.string("auth", "http://127.0.0.1:28081")).getFirst(),
                 chatHttp, chatWs, pids,
@@ -135,7 +170,7 @@ public record Options(
                 f.integer("redis-port", 0, 0, 65535),
                 secret == null || secret.isBlank() ? null : secret,
                 scenarios,
-                f.integer("users", 200, 2, 5000),
+                f.integer("users", shape.equals("realistic") ? 2000 : 200, 2, 5000),
                 rates, maxRate,
                 f.decimal("step-seconds", 8, 1, 600),
                 f.decimal("warmup-seconds", 5, 0, 120),
@@ -150,7 +185,27 @@ public record Options(
                 f.decimal("history-seconds", 15, 1, 600),
                 f.integer("active-rate", 1000, 0, 100_000),
                 Path.of(f.string("out", "bench/results")),
-                f.string("jcmd", Path.of(System.getProperty("java.home"), "bin", "jcmd").toString()));
+                f.string("jcmd", Path.of(System.getProperty("java.home"), "bin", "jcmd").toString()),
+                new Load(f.integer("cold-rate", 5000, 1, 100_000), f.decimal("cold-seconds", 30, 1, 600),
+                        f.decimal("cold-window-seconds", 5, 1, 60), f.decimal("cold-drain-seconds", 10, 1, 120),
+                        marks(f.string("marks", "both")), f.decimal("typing-fraction", 0.25, 0, 1),
+                        f.integer("group-members", 256, 3, 10_000), f.integer("group-rate", 20, 1, 10_000),
+                        f.integer("group-senders", 4, 1, 256), f.decimal("group-seconds", 10, 1, 600),
+                        onOff(f.string("jfr", "off")), shape));
+    }
+
+    private static boolean onOff(String value) {
+        if (!List.of("on", "off").contains(value)) {
+            throw new IllegalArgumentException("--jfr: on or off");
+        }
+        return value.equals("on");
+    }
+
+    private static String marks(String value) {
+        if (!List.of("both", "off", "on").contains(value)) {
+            throw new IllegalArgumentException("--marks: one of both, off, on");
+        }
+        return value;
     }
 
     /** Splits a comma-separated list of URLs and refuses any that is not on this machine's loopback. */

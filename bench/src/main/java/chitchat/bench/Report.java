@@ -13,8 +13,9 @@ import java.util.Map;
  * A run's results: the JSON written to {@code bench/results/<timestamp>.json}, and the summary table printed at
  * the end. A scenario that was not run, or failed, is null, with the reason in {@code errors}.
  */
-record Report(Meta meta, Signup signup, RedisCeiling.Result redis, HistoryScenario.Result history,
-              ThroughputScenario.Result throughput, ConnectionsScenario.Result connections, Map<String, String> errors) {
+record Report(Meta meta, Signup signup, ColdScenario.Result cold, RedisCeiling.Result redis, HistoryScenario.Result history,
+              ThroughputScenario.Result throughput, ThroughputScenario.Result throughputMarks, GroupScenario.Result group,
+              ConnectionsScenario.Result connections, Map<String, String> errors) {
 
     /** Where and when: figures from a shared 2-core machine mean little without this. */
     record Meta(String startedAt, String finishedAt, String cpu, int cores, long memoryMb, String kernel, String java,
@@ -49,10 +50,10 @@ record Report(Meta meta, Signup signup, RedisCeiling.Result redis, HistoryScenar
                 o.jwtSecret() == null ? null : "(set)", o.scenarios(), o.users(), o.rates(), o.maxRate(), o.stepSeconds(),
                 o.warmupSeconds(), o.drainSeconds(), o.p99LimitMs(), o.connections(), o.sourceAddresses(),
                 o.connectConcurrency(), o.holdSeconds(), o.historyMessages(), o.historyRequests(), o.historySeconds(),
-                o.activeRate(), o.outDir(), o.jcmd());
+                o.activeRate(), o.outDir(), o.jcmd(), o.load());
         Meta m = new Meta(meta.startedAt(), meta.finishedAt(), meta.cpu(), meta.cores(), meta.memoryMb(), meta.kernel(),
                 meta.java(), meta.loadAverageAtStart(), meta.loadAverageAtEnd(), meta.note(), safe);
-        return new Report(m, signup, redis, history, throughput, connections, errors);
+        return new Report(m, signup, cold, redis, history, throughput, throughputMarks, group, connections, errors);
     }
 
     /** The summary table. */
@@ -71,8 +72,20 @@ record Report(Meta meta, Signup signup, RedisCeiling.Result redis, HistoryScenar
                 out.println("Redis PUBLISH ceiling: not measured: " + redis.note());
             }
         }
+        if (cold != null) {
+            ReportTables.cold(out, cold);
+        }
         if (throughput != null) {
-            printThroughput(out);
+            ReportTables.throughput(out, throughput, "messages only");
+        }
+        if (throughputMarks != null) {
+            ReportTables.throughput(out, throughputMarks, "with browser-like delivered/read marks (once a second per conversation) and typing");
+        }
+        if (throughput != null && throughputMarks != null) {
+            ReportTables.marksCost(out, throughput, throughputMarks);
+        }
+        if (group != null) {
+            ReportTables.group(out, group);
         }
         if (history != null) {
             out.println();
@@ -130,25 +143,6 @@ record Report(Meta meta, Signup signup, RedisCeiling.Result redis, HistoryScenar
         }
         printTargets(out);
         errors.forEach((scenario, error) -> out.println("\n" + scenario + " FAILED: " + error));
-    }
-
-    private void printThroughput(PrintStream out) {
-        ThroughputScenario.Result t = throughput;
-        out.println();
-        out.printf("Throughput: %d users over %d chat instances, every message crosses Redis; open loop, latency from the"
-                + " scheduled send time, ms%n", t.users(), t.instances());
-        out.println(" offered/s deliver/s    sent   acked   lost  dup    p50    p90     p99   p99.9      max  ack p50  ack p99"
-                + "   CPU % (100 = one core)");
-        for (ThroughputScenario.StepResult s : t.steps()) {
-            Latency.Summary e = s.endToEnd();
-            StringBuilder cpu = new StringBuilder();
-            s.cpuPercent().forEach((name, pct) -> cpu.append(name).append(' ').append(Math.round(pct)).append("  "));
-            out.printf(Locale.ROOT, "%10d %9.0f %7d %7d %6d %4d %6.2f %6.2f %7.2f %7.2f %8.2f %8.2f %8.2f   %s%s%n",
-                    s.offeredPerSec(), s.deliveredPerSec(), s.sent(), s.acked(), s.lost(), s.duplicated(), e.p50(), e.p90(),
-                    e.p99(), e.p999(), e.max(), s.ack().p50(), s.ack().p99(), cpu, s.passed() ? "" : " <- " + s.verdict());
-        }
-        out.printf(Locale.ROOT, "Highest step within p99 <= %.0f ms and no loss: %,d msg/s offered, %,.0f delivered/s. Stopped %s.%n",
-                t.p99LimitMs(), t.maxPassingOfferedPerSec(), t.maxPassingDeliveredPerSec(), t.stoppedBecause());
     }
 
     /** Issue 7's targets for a 2-core machine, each with what this run measured. */

@@ -15,7 +15,10 @@ import java.util.concurrent.atomic.LongAdder;
  * server (or this machine) stalls, the stall shows up in the latency of every message it delayed instead of
  * quietly lowering the rate (Gil Tene's "coordinated omission").
  *
- * <p>One counter per message tells delivered from lost from duplicated; receivers on many threads update them.
+ * <p>One counter per message and receiver tells delivered from lost from duplicated; receivers on many threads
+ * update them. A direct message has one receiver ({@code slots} 1); a group message has a slot per member, of which
+ * every one but the sender's should fill ({@code expectedPerMessage}): the sender's own connection gets an ack.
+ * A step may also keep {@link Windows}: the same figures per few seconds of the step (the cold phase).
  */
 final class Step {
 
@@ -26,6 +29,12 @@ final class Step {
     /** When message 0 is due, in {@link System#nanoTime()} time. */
     final long startNanos;
     private final double intervalNanos;
+    final int slots;
+    final int expectedPerMessage;
+    /** Per-window figures, or null (only the cold phase keeps them). */
+    final Windows windows;
+    /** Due times from the start, when arrivals are Poisson ({@link #poisson}); null for a constant rate. */
+    private long[] offsets;
 
     private final AtomicIntegerArray deliveries;
     private final AtomicIntegerArray acks;
@@ -46,18 +55,44 @@ final class Step {
     final Latency sendLag = new Latency();
 
     Step(int index, int rate, boolean warmup, double seconds, long startNanos) {
+        this(index, rate, warmup, seconds, startNanos, 1, 1, 0);
+    }
+
+    /** A step whose messages go to {@code slots} receivers each, and that keeps windows when {@code windowSeconds} > 0. */
+    Step(int index, int rate, boolean warmup, double seconds, long startNanos, int slots, int expectedPerMessage, double windowSeconds) {
         this.index = index;
+        this.slots = slots;
+        this.expectedPerMessage = expectedPerMessage;
         this.rate = rate;
         this.warmup = warmup;
         this.planned = (int) Math.max(1, Math.round(rate * seconds));
         this.startNanos = startNanos;
         this.intervalNanos = 1e9 / rate;
-        this.deliveries = new AtomicIntegerArray(planned);
+        this.deliveries = new AtomicIntegerArray(planned * slots);
         this.acks = new AtomicIntegerArray(planned);
+        this.windows = windowSeconds > 0 ? new Windows(startNanos, windowSeconds, seconds) : null;
+    }
+
+    /**
+     * Makes arrivals a Poisson process of the same mean rate: exponential gaps, drawn once from {@code seed}, so
+     * that many users each sending now and then (the realistic shape) are offered as the sum of their clocks.
+     * Called before the step starts.
+     */
+    Step poisson(long seed) {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+        long[] at = new long[planned];
+        double t = 0;
+        for (int i = 0; i < planned; i++) {
+            t += -Math.log(1 - random.nextDouble()) * intervalNanos;
+            at[i] = (long) t;
+        }
+        offsets = at;
+        return this;
     }
 
     long dueNanos(int seq) {
-        return startNanos + (long) (seq * intervalNanos);
+        long[] at = offsets;
+        return startNanos + (at != null ? at[seq] : (long) (seq * intervalNanos));
     }
 
     /** When the step's last message is due. */
@@ -71,16 +106,27 @@ final class Step {
     }
 
     void delivered(int seq, long scheduledNanos, long nowNanos) {
-        if (deliveries.incrementAndGet(seq) == 1) {
+        delivered(seq, 0, scheduledNanos, nowNanos);
+    }
+
+    /** Message {@code seq} reached the receiver in {@code slot} (0 for a direct message). */
+    void delivered(int seq, int slot, long scheduledNanos, long nowNanos) {
+        if (seq < 0 || seq >= planned || slot < 0 || slot >= slots) {
+            return;
+        }
+        if (deliveries.incrementAndGet(seq * slots + slot) == 1) {
             delivered.incrementAndGet();
             endToEnd.record(scheduledNanos, nowNanos);
+            if (windows != null) {
+                windows.delivered(scheduledNanos, nowNanos);
+            }
         } else {
             duplicates.increment();
         }
     }
 
     void acked(int seq, long scheduledNanos, long nowNanos) {
-        if (acks.incrementAndGet(seq) == 1) {
+        if (seq >= 0 && seq < planned && acks.incrementAndGet(seq) == 1) {
             acked.incrementAndGet();
             ack.record(scheduledNanos, nowNanos);
         }
@@ -89,12 +135,26 @@ final class Step {
     void error(String code) {
         errors.increment();
         errorCodes.computeIfAbsent(code == null ? "unknown" : code, c -> new LongAdder()).increment();
+        if (windows != null) {
+            windows.error(code == null ? "unknown" : code, System.nanoTime());
+        }
+    }
+
+    /** Of messages {@code from} (inclusive) to {@code to} (exclusive), how many reached no receiver (direct steps). */
+    int undelivered(int from, int to) {
+        int missing = 0;
+        for (int seq = Math.max(0, from); seq < Math.min(to, planned); seq++) {
+            if (deliveries.get(seq * slots) == 0) {
+                missing++;
+            }
+        }
+        return missing;
     }
 
     /** Everything sent has been delivered and acked, or refused with an error frame. */
     boolean settled() {
         long done = sent.sum();
         long refused = errors.sum();
-        return delivered.get() + refused >= done && acked.get() + refused >= done;
+        return delivered.get() + refused * expectedPerMessage >= done * expectedPerMessage && acked.get() + refused >= done;
     }
 }

@@ -37,6 +37,19 @@ public final class ChatMetrics {
         io.micrometer.core.instrument.Gauge.builder(name, value).description(description).register(registry);
     }
 
+    /**
+     * {@code chat_store_commands_total{command, collection}}: the store's round trips, read from the driver's own
+     * counts when scraped, so nothing is added to the paths that write.
+     */
+    public void storeCommands(chitchat.store.StoreCommands commands) {
+        for (String command : chitchat.store.StoreCommands.COMMANDS) {
+            for (String collection : chitchat.store.StoreCommands.COLLECTIONS) {
+                io.micrometer.core.instrument.FunctionCounter.builder("chat_store_commands", commands, c -> c.count(command, collection))
+                        .description("commands sent to the store").tags("command", command, "collection", collection).register(registry);
+            }
+        }
+    }
+
     public void received() {
         received.increment();
     }

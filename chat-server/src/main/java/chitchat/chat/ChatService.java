@@ -97,6 +97,7 @@ public final class ChatService implements AutoCloseable {
                 (int) MessageStore.DEFAULT_QUEUE_MAX_WAIT.toMillis(), 50, 60_000));
         HistoryThrottle throttle = HistoryThrottle.from(env); // reads its limits before any port is bound
         ChatMetrics metrics = new ChatMetrics(meters);
+        metrics.storeCommands(store.commands());
         ConnectionRegistry registry = new ConnectionRegistry();
         Broker broker = config.redisUrl().<Broker>map(uri -> new RedisBroker(uri, registry)).orElseGet(() -> new LocalBroker(registry));
         registry.attach(broker);

@@ -27,6 +27,7 @@ public final class Store implements AutoCloseable {
     private final MongoDatabase database;
     private final Optional<EmbeddedMongo> embedded;
     private final String description;
+    private final StoreCommands commands = new StoreCommands();
 
     private Store(String uri, String dbName, Optional<EmbeddedMongo> embedded, String description) {
         MongoClientSettings settings = MongoClientSettings.builder()
@@ -34,6 +35,7 @@ public final class Store implements AutoCloseable {
                 .applyToClusterSettings(b -> b.serverSelectionTimeout(3, TimeUnit.SECONDS))
                 .applyToSocketSettings(b -> b.connectTimeout(3, TimeUnit.SECONDS).readTimeout(10, TimeUnit.SECONDS))
                 .applyToConnectionPoolSettings(b -> b.maxSize(64).maxWaitTime(5, TimeUnit.SECONDS))
+                .addCommandListener(commands)
                 .build();
         this.client = MongoClients.create(settings);
         this.database = client.getDatabase(dbName);
@@ -60,6 +62,11 @@ public final class Store implements AutoCloseable {
 
     public MongoDatabase database() {
         return database;
+    }
+
+    /** The round trips sent to the store so far (for {@code /metrics}). */
+    public StoreCommands commands() {
+        return commands;
     }
 
     /** {@code embedded} or {@code mongodb}: what {@code /healthz} and the logs say this store is. */

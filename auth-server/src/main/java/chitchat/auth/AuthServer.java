@@ -67,7 +67,7 @@ public final class AuthServer implements AutoCloseable {
             Exposure exposure = Exposure.from(env, Exposure.SERVICE);
             HttpServer http = HttpServers.create(env, exposure, config.httpPort());
             HttpServers.mount(http, routes, new Health().check("store", store::health), metrics, exposure);
-            http.createContext("/", routes); // any other path: a 404 in the contract's error shape
+            HttpServers.context(http, "/", routes); // any other path: a 404 in the contract's error shape
             http.start();
             log.info("event=started service=auth port={} store={} bcrypt_cost={}", http.getAddress().getPort(), store.kind(), module.passwords.cost());
             return new AuthServer(http, store, revocations);

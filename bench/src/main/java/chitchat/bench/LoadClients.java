@@ -30,6 +30,17 @@ final class LoadClients implements AutoCloseable {
     final long epochNanos = System.nanoTime();
     private List<ChatClient> clients = List.of();
     private volatile BrowserMarks marks;
+    /**
+     * Messages sent and not yet acked, by clientMsgId, so that one refused as {@code overloaded} can be sent again
+     * after the server's {@code retryAfterMs} (plus jitter), as the browser client does: a saturated server's
+     * refusals then show as latency (measured from the first scheduled send), not as loss.
+     */
+    private final Map<String, Unacked> unacked = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ScheduledExecutorService resender = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("bench-resend").daemon().factory());
+
+    private record Unacked(ChatClient sender, String frame) {
+    }
 
     /** {@code group}: deliveries are counted per receiver (a group message has many), not once per message. */
     LoadClients(List<Api.User> users, boolean group) {
@@ -82,6 +93,10 @@ final class LoadClients implements AutoCloseable {
     /** Sends a frame; false (and counted as a failed send) when the connection is gone. */
     boolean send(Step step, int seq, long dueNanos, ChatClient sender, String frame) {
         try {
+            String id = FrameFields.get(frame, "clientMsgId");
+            if (id != null) {
+                unacked.put(id, new Unacked(sender, frame));
+            }
             sender.send(frame);
             step.sent.increment();
             step.sendLag.record(dueNanos, System.nanoTime());
@@ -142,16 +157,44 @@ final class LoadClients implements AutoCloseable {
                     step.misrouted.increment();
                 }
             }
-            case "ack" -> step.acked(seq, scheduled, now);
-            case "error" -> step.error(FrameFields.get(frame, "error"));
+            case "ack" -> {
+                unacked.remove(id);
+                step.acked(seq, scheduled, now);
+            }
+            case "error" -> {
+                String code = FrameFields.get(frame, "error");
+                step.error(code);
+                Unacked refused = "overloaded".equals(code) ? unacked.get(id) : unacked.remove(id);
+                if (refused != null && "overloaded".equals(code)) {
+                    resendLater(refused, FrameFields.number(frame, "retryAfterMs"));
+                }
+            }
             default -> {
             }
+        }
+    }
+
+    /** Sends a refused message again, the same frame (the same clientMsgId), after the hint plus up to half again. */
+    private void resendLater(Unacked refused, long retryAfterMs) {
+        long hint = retryAfterMs < 0 ? 3000 : Math.min(60_000, retryAfterMs);
+        long delay = hint + java.util.concurrent.ThreadLocalRandom.current().nextLong(hint / 2 + 1);
+        try {
+            resender.schedule(() -> {
+                try {
+                    refused.sender().send(refused.frame());
+                } catch (WebsocketNotConnectedException e) {
+                    // closed meanwhile: counted by what goes missing
+                }
+            }, delay, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closing
         }
     }
 
     /** Closes every connection, in parallel (a close waits for the server's close frame). */
     @Override
     public void close() {
+        resender.shutdownNow();
         BrowserMarks m = marks;
         if (m != null) {
             m.close();

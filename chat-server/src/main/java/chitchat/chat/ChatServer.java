@@ -69,7 +69,7 @@ public final class ChatServer implements AutoCloseable {
 
             HttpServer http = HttpServers.create(env, exposure, config.httpPort());
             HttpServers.mount(http, routes, health, metrics, exposure);
-            http.createContext("/", routes); // any other path: a 404 in the contract's error shape
+            HttpServers.context(http, "/", routes); // any other path: a 404 in the contract's error shape
             http.start();
             log.info("event=started service=chat http_port={} ws_port={} store={}", http.getAddress().getPort(), chat.wsPort(), store.kind());
             return new ChatServer(http, chat, store, revocations);

@@ -2,6 +2,8 @@ package chitchat.http;
 
 import chitchat.config.Env;
 import chitchat.metrics.Metrics;
+import com.sun.net.httpserver.HttpContext;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * <p>Those timeouts are JVM-wide system properties that the JDK reads once, when its first server is created; this
  * class sets them from the first caller's environment before that happens, and logs it when a later caller asks for
  * different ones (they cannot be changed any more). Nothing else in the project may call {@code HttpServer.create}:
- * a server made elsewhere first would freeze the JDK defaults (no request timeout at all).
+ * a server made elsewhere first would freeze the JDK defaults (no request timeout at all). Contexts are made with
+ * {@link #context}, which adds the access log.
  */
 public final class HttpServers {
 
@@ -31,11 +34,21 @@ public final class HttpServers {
 
     /** The API routes and {@code /healthz}, and {@code /metrics} where the operator chose to serve it. */
     public static void mount(HttpServer http, Routes routes, Health health, Metrics metrics, Exposure exposure) {
-        routes.paths().forEach(path -> http.createContext(path, routes));
-        http.createContext("/healthz", health);
+        routes.paths().forEach(path -> context(http, path, routes));
+        context(http, "/healthz", health);
         if (exposure.metrics()) {
-            http.createContext("/metrics", metrics);
+            context(http, "/metrics", metrics);
         }
+    }
+
+    /**
+     * Serves {@code path} (and what is under it) with {@code handler}, with the access log ({@link AccessLog}): the
+     * one way every server here creates a context, so that no request goes unlogged.
+     */
+    public static HttpContext context(HttpServer http, String path, HttpHandler handler) {
+        HttpContext context = http.createContext(path, handler);
+        context.getFilters().add(AccessLog.INSTANCE);
+        return context;
     }
 
     /**

@@ -30,13 +30,12 @@ import org.slf4j.LoggerFactory;
  *       {@link StoreErrors}) is a 503 {@code store_unavailable} with {@code Retry-After}, for every endpoint of
  *       every service; anything else is logged with context and answered with a plain 500: a client never sees a
  *       stack trace or an internal message.</li>
- *   <li>One access log line per request.</li>
  * </ul>
  * Register it on an {@link com.sun.net.httpserver.HttpServer} context that covers its paths, e.g. {@code /api/}.
  */
 public final class Routes implements HttpHandler {
 
-    private static final Logger log = LoggerFactory.getLogger("chitchat.http.access");
+    private static final Logger log = LoggerFactory.getLogger(Routes.class);
 
     private final Map<String, Map<String, Endpoint>> byPath = new LinkedHashMap<>();
     private final Map<PathTemplate, Map<String, Endpoint>> byTemplate = new LinkedHashMap<>();
@@ -86,17 +85,13 @@ public final class Routes implements HttpHandler {
         return java.util.Collections.unmodifiableSet(paths);
     }
 
+    /** Answers the request; its access log line is written by {@link AccessLog}, around every handler alike. */
     @Override
     public void handle(HttpExchange exchange) throws IOException {
-        long start = System.nanoTime();
-        int status = 500;
         try (exchange) {
-            status = dispatch(exchange);
+            dispatch(exchange);
         } catch (IOException e) {
             log.debug("event=http_io_error path={} error=\"{}\"", exchange.getRequestURI().getPath(), e.getMessage());
-        } finally {
-            log.info("event=http method={} path={} status={} ms={}", exchange.getRequestMethod(),
-                    exchange.getRequestURI().getPath(), status, (System.nanoTime() - start) / 1_000_000);
         }
     }
 

@@ -85,7 +85,7 @@ public final class DevServer implements AutoCloseable {
             chat.addHealth(health);
 
             HttpServers.mount(http, routes, health, metrics, exposure);
-            http.createContext("/api/", routes); // any other API path: a 404 in the contract's error shape
+            HttpServers.context(http, "/api/", routes); // any other API path: a 404 in the contract's error shape
             StaticSite.mount(http, staticDir, chat.wsPort());
             http.start();
             log.info("event=started service=dev http_port={} ws_port={} bind_address={} metrics={} store={} static_dir={}",

@@ -51,12 +51,12 @@ public final class Gateway {
             URI chat = URI.create(env.optional("CHAT_URL").orElseThrow(() -> new ConfigException("set CHAT_URL, e.g. http://127.0.0.1:8082")));
             Gateway gateway = new Gateway();
             HttpServer http = HttpServers.create(env, Exposure.from(env, Exposure.DEVELOPMENT), env.integer("HTTP_PORT", 8080, 0, 65535));
-            http.createContext("/api/auth/", gateway.forwardTo(auth));
-            http.createContext("/api/users", gateway.forwardTo(auth));
+            HttpServers.context(http, "/api/auth/", gateway.forwardTo(auth));
+            HttpServers.context(http, "/api/users", gateway.forwardTo(auth));
             HttpHandler notFound = new Routes(new Origins(List.of()), false); // other API paths: a JSON 404
-            http.createContext("/api/messages", exactly("/api/messages", gateway.forwardTo(chat), notFound));
-            http.createContext("/api/conversations", subtree("/api/conversations", gateway.forwardTo(chat), notFound));
-            http.createContext("/api/", notFound);
+            HttpServers.context(http, "/api/messages", exactly("/api/messages", gateway.forwardTo(chat), notFound));
+            HttpServers.context(http, "/api/conversations", subtree("/api/conversations", gateway.forwardTo(chat), notFound));
+            HttpServers.context(http, "/api/", notFound);
             StaticSite.mount(http, Path.of(env.string("STATIC_DIR", "static-client")), wsPort);
             http.start();
             log.info("event=gateway_ready url=http://localhost:{} auth={} chat={} ws_port={}", http.getAddress().getPort(), auth, chat, wsPort);

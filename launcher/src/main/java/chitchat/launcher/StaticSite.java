@@ -4,6 +4,7 @@ import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.Request;
 import com.sun.net.httpserver.HttpExchange;
+import chitchat.http.HttpServers;
 import chitchat.http.Routes;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
@@ -31,8 +32,8 @@ final class StaticSite {
      */
     static void mount(HttpServer http, Path dir, int wsPort) {
         Filter securityHeaders = securityHeaders(wsPort);
-        http.createContext("/config.json", clientConfig(wsPort)).getFilters().add(securityHeaders);
-        var site = http.createContext("/", handler(dir));
+        HttpServers.context(http, "/config.json", clientConfig(wsPort)).getFilters().add(securityHeaders);
+        var site = HttpServers.context(http, "/", handler(dir));
         site.getFilters().add(securityHeaders);
         site.getFilters().add(noDirectoryListings());
     }

@@ -1,5 +1,6 @@
 package chitchat.chat;
 
+import chitchat.chat.metrics.ChatMetrics;
 import chitchat.chat.broker.Broker;
 import chitchat.chat.broker.LocalBroker;
 import chitchat.chat.broker.RedisBroker;

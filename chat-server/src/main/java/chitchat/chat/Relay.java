@@ -1,5 +1,6 @@
 package chitchat.chat;
 
+import chitchat.chat.metrics.ChatMetrics;
 import chitchat.chat.conversations.Conversations;
 import chitchat.chat.conversations.Fanout;
 import chitchat.chat.messages.Message;

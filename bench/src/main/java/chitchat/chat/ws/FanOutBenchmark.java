@@ -1,6 +1,6 @@
 package chitchat.chat.ws;
 
-import chitchat.chat.ChatMetrics;
+import chitchat.chat.metrics.ChatMetrics;
 import chitchat.chat.broker.Broker;
 import chitchat.chat.messages.Message;
 import chitchat.http.Health;

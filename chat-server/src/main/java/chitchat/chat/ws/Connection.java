@@ -1,6 +1,6 @@
 package chitchat.chat.ws;
 
-import chitchat.chat.ChatMetrics;
+import chitchat.chat.metrics.ChatMetrics;
 import chitchat.chat.protocol.ErrorCode;
 import chitchat.chat.protocol.Frames;
 import chitchat.chat.protocol.Inbound;

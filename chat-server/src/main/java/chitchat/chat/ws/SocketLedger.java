@@ -1,6 +1,6 @@
 package chitchat.chat.ws;
 
-import chitchat.chat.ChatMetrics;
+import chitchat.chat.metrics.ChatMetrics;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;

@@ -1,6 +1,6 @@
 package chitchat.chat.ws;
 
-import chitchat.chat.ChatMetrics;
+import chitchat.chat.metrics.ChatMetrics;
 import chitchat.http.Origins;
 import chitchat.token.Tokens;
 import java.net.InetSocketAddress;

@@ -3,7 +3,7 @@ package chitchat.chat.ws;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import chitchat.chat.ChatMetrics;
+import chitchat.chat.metrics.ChatMetrics;
 import chitchat.chat.broker.Broker;
 import chitchat.config.Env;
 import chitchat.http.Health;

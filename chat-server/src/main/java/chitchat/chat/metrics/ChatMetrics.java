@@ -1,4 +1,4 @@
-package chitchat.chat;
+package chitchat.chat.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -60,6 +60,12 @@ final class ConversationStore implements Numbering {
         this.memberships = memberships;
     }
 
+    /**
+     * What numbering needs back from a conversation: its counter and its members. Not the rest, above all not its
+     * newest message (a whole message document): numbering is the one store call per conversation in every batch.
+     */
+    private static final Document RESERVE_FIELDS = new Document("reservedSeq", 1).append("members", 1);
+
     Optional<Conversation> find(String id) {
         return Optional.ofNullable(conversations.find(Filters.eq("_id", id)).first()).map(ConversationStore::conversation);
     }
@@ -143,7 +149,8 @@ final class ConversationStore implements Numbering {
         // Committed by the store with the insert that follows (DeferredCommit): a reservation on its own is worth
         // nothing to keep.
         Document before = conversations.findOneAndUpdate(Filters.eq("_id", conversation), Updates.inc("reservedSeq", (long) count),
-                new FindOneAndUpdateOptions().returnDocument(ReturnDocument.BEFORE).comment(DeferredCommit.COMMENT));
+                new FindOneAndUpdateOptions().returnDocument(ReturnDocument.BEFORE).comment(DeferredCommit.COMMENT)
+                        .projection(RESERVE_FIELDS));
         if (before == null) {
             return Optional.empty();
         }

@@ -28,6 +28,7 @@
 #   BENCH_TYPING_FRACTION=0.25  share of users sending typing in the marks ladder
 #   BENCH_GROUP_MEMBERS=256     BENCH_GROUP_RATE=20 msg/s into the group   BENCH_GROUP_SECONDS=10
 #   BENCH_JFR=off               on: JFR of chat1 during the messages-only ladder, summary in bench/results/<stamp>-chat1-jfr.txt
+#   BENCH_AOT=off               train: the run trains JDK 25 AOT caches for the chat-servers; use: they start from them
 #   BENCH_SERVER_JAVA_OPTS="-XX:+UseSerialGC -Xmx256m"   JVM flags of the two chat-servers (a heap sized
 #                                     for the connection budget: G1 with a large heap keeps far more RSS)
 #   BENCH_STORE_JAVA_OPTS=""   JVM flags of the embedded store (default: none, so the JVM's own heap sizing:
@@ -55,6 +56,22 @@ read -r -a SERVER_OPTS <<<"${BENCH_SERVER_JAVA_OPTS:--XX:+UseSerialGC -Xmx256m}"
 # driver's deep call chains still reach the project's own frames (a start-up flag: it records nothing by itself).
 CHAT_OPTS=()
 if [[ "${BENCH_JFR:-off}" == on ]]; then CHAT_OPTS+=("-XX:FlightRecorderOptions:stackdepth=256"); fi
+# JDK 25's ahead-of-time cache (JEP 483/514/515: classes loaded and linked, method profiles) for the chat-servers:
+# BENCH_AOT=train writes bench/target/aot/chat<i>.aot when each chat-server exits (this run is the training run),
+# BENCH_AOT=use starts both from chat1's cache; compare the cold phase of a "use" run with one without.
+AOT_DIR=bench/target/aot
+case "${BENCH_AOT:-off}" in
+  train) mkdir -p "$AOT_DIR" ;;
+  use) [[ -f "$AOT_DIR/chat1.aot" ]] || { echo "BENCH_AOT=use: no $AOT_DIR/chat1.aot; run with BENCH_AOT=train first" >&2; exit 1; } ;;
+  off) ;;
+  *) echo "BENCH_AOT is train, use or off, not ${BENCH_AOT}" >&2; exit 1 ;;
+esac
+aot_opts() { # instance number -> the JVM flag for BENCH_AOT, or nothing
+  case "${BENCH_AOT:-off}" in
+    train) echo "-XX:AOTCacheOutput=$AOT_DIR/chat$1.aot" ;;
+    use) echo "-XX:AOTCache=$AOT_DIR/chat1.aot" ;;
+  esac
+}
 
 if [[ ! -f "$BENCH_JAR" || ! -f "$AUTH_JAR" || ! -f "$CHAT_JAR" ]]; then
   echo "Building the service jars and the load tool..."
@@ -132,9 +149,10 @@ wait_for store port_open "$STORE_PORT"
 start auth env HTTP_PORT=$AUTH_PORT BCRYPT_COST=10 SIGNUP_MAX_PER_ADDRESS=1000000 "$JAVA" "${SERVER_OPTS[@]}" -jar "$AUTH_JAR"
 for i in 1 2; do
   http_var="CHAT${i}_HTTP" ws_var="CHAT${i}_WS"
+  read -r -a aot <<<"$(aot_opts "$i")"
   start "chat$i" env HTTP_PORT="${!http_var}" WS_PORT="${!ws_var}" WS_RATE_PER_SECOND=100000 WS_RATE_BURST=100000 \
     HISTORY_RATE_PER_SECOND=100000 HISTORY_RATE_BURST=100000 HISTORY_MAX_IN_FLIGHT=10000 \
-    "$JAVA" "${SERVER_OPTS[@]}" "${CHAT_OPTS[@]}" -jar "$CHAT_JAR"
+    "$JAVA" "${SERVER_OPTS[@]}" "${CHAT_OPTS[@]}" "${aot[@]}" -jar "$CHAT_JAR"
 done
 wait_for auth curl -fsS "http://127.0.0.1:$AUTH_PORT/healthz"
 wait_for chat1 curl -fsS "http://127.0.0.1:$CHAT1_HTTP/healthz"

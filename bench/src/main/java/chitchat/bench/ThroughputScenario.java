@@ -62,7 +62,7 @@ final class ThroughputScenario {
 
     Result run() throws Exception {
         int instances = options.chatWs().size();
-        clients = new LoadClients(users, false).connect(options.chatWs());
+        clients = new LoadClients(users, false).connect(options.chatWs(), options.sourceAddresses());
         if (marks) {
             browser = new BrowserMarks(clients, options.load().typingFraction());
             clients.attach(browser);

@@ -47,7 +47,7 @@ final class ColdScenario {
         Options.Load load = options.load();
         Costs.Reading before = costs.read();
         long t0 = System.nanoTime();
-        try (LoadClients clients = new LoadClients(users, false).connect(options.chatWs())) {
+        try (LoadClients clients = new LoadClients(users, false).connect(options.chatWs(), options.sourceAddresses())) {
             double connectSeconds = (System.nanoTime() - t0) / 1e9;
             Step step = new Step(0, load.coldRate(), false, load.coldSeconds(), System.nanoTime() + 20_000_000L, 1, 1, load.coldWindowSeconds());
             clients.steps.add(step);

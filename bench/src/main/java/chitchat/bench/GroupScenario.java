@@ -41,7 +41,7 @@ final class GroupScenario {
         Options.Load load = options.load();
         String conversation = create();
         int senders = Math.min(load.groupSenders(), members.size());
-        try (LoadClients clients = new LoadClients(members, true).connect(options.chatWs())) {
+        try (LoadClients clients = new LoadClients(members, true).connect(options.chatWs(), options.sourceAddresses())) {
             double warmup = Math.min(3, options.warmupSeconds());
             if (warmup > 0) {
                 runStep(clients, conversation, senders, warmup, true);

@@ -1,5 +1,6 @@
 package chitchat.bench;
 
+import java.net.InetAddress;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -9,6 +10,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import org.java_websocket.exceptions.WebsocketNotConnectedException;
 
 /**
@@ -21,6 +23,10 @@ import org.java_websocket.exceptions.WebsocketNotConnectedException;
  * {@link BrowserMarks} attached, deliveries also feed the marks a browser would send back.
  */
 final class LoadClients implements AutoCloseable {
+
+    private static final int HANDSHAKES_IN_FLIGHT = 200;
+    /** Users per instance above which they connect from several source addresses (the server allows 512 per address). */
+    private static final int PER_ADDRESS = 400;
 
     private final List<Api.User> users;
     private final Map<String, Integer> indexOf = new HashMap<>();
@@ -51,21 +57,45 @@ final class LoadClients implements AutoCloseable {
         }
     }
 
-    /** Connects every user to its instance, all at once on virtual threads; fails if any cannot connect. */
-    LoadClients connect(List<String> wsUrls) throws Exception {
+    /**
+     * Connects every user to its instance, on virtual threads, at most {@link #HANDSHAKES_IN_FLIGHT} handshakes at a
+     * time; fails (closing what did connect) if any cannot. More than {@link #PER_ADDRESS} users on one instance
+     * (the realistic shape's thousands) are spread over source addresses 127.0.0.2 ... ({@code --source-addresses}),
+     * since the chat-server allows 512 connections per client address ({@code WS_MAX_CONNECTIONS_PER_ADDRESS}).
+     */
+    LoadClients connect(List<String> wsUrls, int sourceAddresses) throws Exception {
+        int instances = wsUrls.size();
+        boolean spread = users.size() / instances > PER_ADDRESS;
         List<ChatClient> connected = new ArrayList<>();
         for (int i = 0; i < users.size(); i++) {
             Api.User u = users.get(i);
-            connected.add(new ChatClient(URI.create(wsUrls.get(i % wsUrls.size())), u.name(), u.token(), this::onFrame));
+            ChatClient c = new ChatClient(URI.create(wsUrls.get(i % instances)), u.name(), u.token(), this::onFrame);
+            if (spread) {
+                c.bindTo(InetAddress.getByName("127.0.0." + (2 + (i / instances) % sourceAddresses)));
+            }
+            connected.add(c);
         }
         clients = connected;
+        Semaphore inFlight = new Semaphore(HANDSHAKES_IN_FLIGHT);
+        String failed = null;
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            var opened = connected.stream().map(c -> threads.submit(() -> c.open(10_000))).toList();
-            for (int i = 0; i < opened.size(); i++) {
+            var opened = connected.stream().map(c -> threads.submit(() -> {
+                inFlight.acquire();
+                try {
+                    return c.open(30_000);
+                } finally {
+                    inFlight.release();
+                }
+            })).toList();
+            for (int i = 0; i < opened.size() && failed == null; i++) {
                 if (!opened.get(i).get()) {
-                    throw new IllegalStateException("user " + users.get(i).name() + " could not connect to " + connected.get(i).getURI());
+                    failed = "user " + users.get(i).name() + " could not connect to " + connected.get(i).getURI();
                 }
             }
+        }
+        if (failed != null) {
+            close(); // the others would stay open through the next scenario
+            throw new IllegalStateException(failed);
         }
         return this;
     }

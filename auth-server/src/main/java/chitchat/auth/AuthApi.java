@@ -15,8 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The auth endpoints of the contract: sign up, log in, log out (this session, or every session of the user), who
- * am I, and the user list.
+ * The auth endpoints of the contract: sign up, log in, log out (this session, or every session of the user), change
+ * the password, who am I, and the user list.
  *
  * <p>What costs a bcrypt hash is guarded before the hash: a sign-up checks the name is free and counts against its
  * address's sign-up limit, a login reserves an attempt on the login throttle. Logging out revokes the session in
@@ -57,6 +57,7 @@ final class AuthApi {
                 .post("/api/auth/login", this::login)
                 .post("/api/auth/logout", this::logout)
                 .post("/api/auth/logout-all", this::logoutAll)
+                .post("/api/auth/password", this::changePassword)
                 .get("/api/auth/me", this::me)
                 .get("/api/users", this::users);
     }
@@ -132,6 +133,44 @@ final class AuthApi {
         revocations.revokeAll(session.username(), tokens.lifetime());
         log.info("event=logout_all user={}", session.username());
         return Reply.noContent().withCookie(cookie.clear());
+    }
+
+    /**
+     * Changes the caller's password: {@code {"currentPassword", "newPassword"}}. The current one is checked like a
+     * login's (an attempt reserved on the login throttle before the hash), the new one by the sign-up rule. Then
+     * every other session of the caller ends, everywhere (whoever knew the old password is logged out), and this
+     * one goes on with a fresh cookie. A wrong current password is a 403, not a 401: the session itself is fine.
+     */
+    private Reply changePassword(Request request) throws Exception {
+        Tokens.Session session = request.token().flatMap(tokens::verify).orElseThrow(ApiException::unauthorized);
+        String user = session.username();
+        com.google.gson.JsonObject body = request.jsonBody();
+        String current = Credentials.password(body, "currentPassword");
+        String next = Credentials.password(body, "newPassword");
+        String address = request.clientAddress();
+        Optional<Duration> wait = throttle.reserve(user, address);
+        if (wait.isPresent()) {
+            log.warn("event=password_change_throttled user={} address={}", user, address);
+            throw tooMany(wait.get());
+        }
+        boolean matches;
+        try {
+            matches = passwords.matches(current, users.find(user).map(UserStore.User::passwordHash).orElse(null));
+        } catch (RuntimeException notChecked) {
+            throttle.refund(user, address);
+            throw notChecked;
+        }
+        if (!matches) {
+            log.info("event=password_change_refused user={} address={}", user, address);
+            throw new ApiException(403, "wrong_password", "That is not your current password.");
+        }
+        throttle.succeeded(user, address);
+        if (!users.setPasswordHash(user, passwords.hash(next))) {
+            throw ApiException.unauthorized(); // the account is gone
+        }
+        java.time.Instant cutoff = revocations.revokeAll(user, tokens.lifetime());
+        log.info("event=password_changed user={}", user);
+        return Reply.ok(new UserView(user)).withCookie(cookie.issue(tokens.issueAfter(user, cutoff), tokens.lifetime()));
     }
 
     private Reply me(Request request) {

@@ -27,10 +27,26 @@ record Credentials(String username, String password) {
             throw ApiException.badRequest(e.getMessage().replace("'", "") + ".");
         }
         String username = Usernames.canonical(rawName).orElseThrow(() -> ApiException.badRequest(Usernames.RULE));
+        return new Credentials(username, checkedPassword(password));
+    }
+
+    /**
+     * The password in {@code field} of {@code body}, by the same rule as a sign-up's (a change of password must not
+     * be a way around it); a 400 otherwise.
+     */
+    static String password(JsonObject body, String field) {
+        try {
+            return checkedPassword(Json.string(body, field));
+        } catch (Json.BadJson e) {
+            throw ApiException.badRequest(e.getMessage().replace("'", "") + ".");
+        }
+    }
+
+    private static String checkedPassword(String password) {
         int bytes = password.getBytes(StandardCharsets.UTF_8).length;
         if (bytes < MIN_PASSWORD_BYTES || bytes > MAX_PASSWORD_BYTES) {
             throw ApiException.badRequest("Passwords are " + MIN_PASSWORD_BYTES + " to " + MAX_PASSWORD_BYTES + " bytes long.");
         }
-        return new Credentials(username, password);
+        return password;
     }
 }

@@ -443,6 +443,59 @@ class AuthServerTest {
         assertEquals(204, http.post("/api/auth/logout", null).statusCode(), "logging out without a session is fine");
     }
 
+    // ---- POST /api/auth/password
+
+    private static String passwords(String current, String next) {
+        return Json.write(Map.of("currentPassword", current, "newPassword", next));
+    }
+
+    @Test
+    void changingThePasswordEndsEveryOtherSessionAndKeepsThisOne() {
+        String name = fresh("pia");
+        String phone = signedUp(name);
+        String laptop = cookieValue(sessionCookie(http.login(name, PASSWORD)).orElseThrow());
+
+        HttpResponse<String> changed = http.post("/api/auth/password", passwords(PASSWORD, "a new password"), "Cookie", "token=" + phone);
+        assertEquals(200, changed.statusCode(), changed.body());
+        assertEquals(name, json(changed).get("username").getAsString());
+        assertSessionCookie(changed, name, false);
+        String renewed = cookieValue(sessionCookie(changed).orElseThrow());
+
+        assertEquals(200, http.get("/api/auth/me", "Cookie", "token=" + renewed).statusCode(), "this session goes on, renewed");
+        assertError(http.get("/api/auth/me", "Cookie", "token=" + laptop), 401, "unauthorized");
+        assertError(http.get("/api/auth/me", "Cookie", "token=" + phone), 401, "unauthorized"); // its old token too
+        assertError(http.login(name, PASSWORD), 401, "invalid_credentials");
+        assertEquals(200, http.login(name, "a new password").statusCode());
+    }
+
+    @Test
+    void aWrongCurrentPasswordOrABadNewOneChangesNothing() {
+        String name = fresh("quin");
+        String token = signedUp(name);
+        assertError(http.post("/api/auth/password", passwords("not my password", "a new password"), "Cookie", "token=" + token),
+                403, "wrong_password");
+        assertError(http.post("/api/auth/password", passwords(PASSWORD, "short"), "Cookie", "token=" + token), 400, "invalid_input");
+        assertError(http.post("/api/auth/password", passwords(PASSWORD, "x".repeat(73)), "Cookie", "token=" + token), 400, "invalid_input");
+        assertError(http.post("/api/auth/password", "{\"currentPassword\":\"" + PASSWORD + "\"}", "Cookie", "token=" + token), 400, "invalid_input");
+        assertError(http.post("/api/auth/password", passwords(PASSWORD, "a new password")), 401, "unauthorized");
+        assertEquals(200, http.get("/api/auth/me", "Cookie", "token=" + token).statusCode(), "still logged in");
+        assertEquals(200, http.login(name, PASSWORD).statusCode(), "the password is as it was");
+        assertError(http.login(name, "a new password"), 401, "invalid_credentials");
+    }
+
+    @Test
+    void guessingTheCurrentPasswordIsThrottledLikeALogin() {
+        String name = fresh("ruth");
+        String token = signedUp(name);
+        for (int i = 0; i < MAX_FAILURES_PER_USER; i++) {
+            assertError(http.post("/api/auth/password", passwords("guess number " + i, "a new password"), "Cookie", "token=" + token),
+                    403, "wrong_password");
+        }
+        HttpResponse<String> throttled = http.post("/api/auth/password", passwords(PASSWORD, "a new password"), "Cookie", "token=" + token);
+        assertError(throttled, 429, "too_many_attempts");
+        assertTrue(throttled.headers().firstValue("Retry-After").isPresent());
+    }
+
     // ---- GET /api/auth/me
 
     @Test

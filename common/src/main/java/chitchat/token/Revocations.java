@@ -95,10 +95,11 @@ public final class Revocations implements AutoCloseable {
     }
 
     /**
-     * Ends every session of {@code username} issued up to now, everywhere ("log out everywhere"). The entry is kept
-     * for {@code lifetime}, the longest a token issued before now can live.
+     * Ends every session of {@code username} issued up to now, everywhere ("log out everywhere"), and returns that
+     * moment: a session issued after it lives on. The entry is kept for {@code lifetime}, the longest a token issued
+     * before now can live.
      */
-    public void revokeAll(String username, Duration lifetime) {
+    public Instant revokeAll(String username, Duration lifetime) {
         Instant now = clock.instant();
         Instant expiresAt = now.plus(lifetime).plus(OVERLAP);
         applyUser(username, new Cutoff(now, expiresAt));
@@ -107,6 +108,7 @@ public final class Revocations implements AutoCloseable {
                 .append("before", Date.from(now))
                 .append("expiresAt", Date.from(expiresAt)));
         notifyListeners();
+        return now;
     }
 
     /**

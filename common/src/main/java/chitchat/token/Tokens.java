@@ -85,7 +85,20 @@ public final class Tokens {
     }
 
     public String issue(String username) {
+        return issue(username, clock.instant());
+    }
+
+    /**
+     * A token issued after {@code cutoff} (a millisecond later at least), for the session that survives a "log out
+     * everywhere" made at {@code cutoff}: a token issued in that same millisecond would count as ended.
+     */
+    public String issueAfter(String username, Instant cutoff) {
         Instant now = clock.instant();
+        Instant after = cutoff.plusMillis(1);
+        return issue(username, now.isAfter(cutoff) ? now : after);
+    }
+
+    private String issue(String username, Instant now) {
         byte[] id = new byte[16];
         RANDOM.nextBytes(id);
         return JWT.create()

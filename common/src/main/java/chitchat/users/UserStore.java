@@ -55,6 +55,12 @@ public final class UserStore {
         return Optional.ofNullable(doc).map(d -> new User(d.getString("username"), d.getString("passwordHash")));
     }
 
+    /** Replaces {@code username}'s password hash; false when there is no such user. */
+    public boolean setPasswordHash(String username, String passwordHash) {
+        return users.updateOne(Filters.eq("username", username), com.mongodb.client.model.Updates.set("passwordHash", passwordHash))
+                .getMatchedCount() == 1;
+    }
+
     public boolean exists(String username) {
         return users.find(Filters.eq("username", username)).projection(Projections.include("_id")).first() != null;
     }

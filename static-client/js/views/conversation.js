@@ -25,6 +25,9 @@
 //  - near the top, older messages are fetched and put above, and the view is shifted by exactly their height
 //    so the message being read does not move. (The browser's own scroll anchoring is turned off in styles.css,
 //    to have one mechanism, not two.)
+//
+// The day of what is at the top shows in a strip above the list (#day-strip-label) once its separator has
+// scrolled out of sight: a pill that stuck inside the list (position: sticky) covered the message text under it.
 
 import { avatar, groupAvatar, h, reconcile } from './dom.js';
 import { dayKey, dayLabel, formatFull, formatTime } from '../format.js';
@@ -55,6 +58,7 @@ export function mountConversation(store, chat) {
   const ended = document.getElementById('ended');
   const liveStatus = document.getElementById('live-status');
   const mute = document.getElementById('mute-button');
+  const dayNow = document.getElementById('day-strip-label');
 
   let openId = null; // the conversation the list shows
   let headerKey = null; // what the header shows, to redraw it only when that changes
@@ -92,7 +96,24 @@ export function mountConversation(store, chat) {
     if (pinned) scrollToBottom();
   }).observe(list);
 
+  /** The strip's day: that of the last separator scrolled above the list's top edge, or none (then hidden). */
+  function updateDayStrip() {
+    const top = list.getBoundingClientRect().top;
+    let label = '';
+    for (const separator of list.querySelectorAll(':scope > .day')) {
+      if (separator.getBoundingClientRect().bottom > top + 1) break;
+      label = separator.textContent;
+    }
+    if (dayNow.textContent !== label) dayNow.textContent = label;
+    dayNow.hidden = label === '';
+  }
+  let dayFrame = 0;
+  const updateDayStripSoon = () => {
+    if (!dayFrame) dayFrame = requestAnimationFrame(() => { dayFrame = 0; updateDayStrip(); });
+  };
+
   list.addEventListener('scroll', () => {
+    updateDayStripSoon();
     pinned = isNearBottom();
     updateJump();
     if (openId && list.scrollTop < NEAR_TOP_PX) chat.loadOlder(openId);
@@ -402,6 +423,7 @@ export function mountConversation(store, chat) {
     pinned = isNearBottom();
     settled = settled || conversation.loaded;
     updateJump();
+    updateDayStripSoon();
 
     // A first page shorter than the screen leaves nothing to scroll: ask for more right away.
     if (conversation.loaded && conversation.hasMore && list.scrollHeight <= list.clientHeight) chat.loadOlder(openId);

@@ -60,6 +60,7 @@ class BrowserDetailsE2ETest {
                 messages(alice, bob);
                 composer(alice);
                 senderLabels(alice);
+                dayPill(alice);
             } finally {
                 alice.screenshot();
             }
@@ -70,20 +71,17 @@ class BrowserDetailsE2ETest {
     private static void messages(Browser alice, Browser bob) {
         alice.send("Read https://example.com/docs. Not javascript:alert(1) nor data:text/html,hi", false);
         WebElement linked = alice.waitForMessage(1);
-        List<WebElement> anchors = linked.findElements(By.cssSelector(".text a"));
+        List<Map<String, Object>> anchors = links(alice, linked);
         assertEquals(1, anchors.size(), "one link: javascript: and data: stay text");
-        WebElement link = anchors.get(0);
-        assertEquals("https://example.com/docs", link.getDomAttribute("href"), "the full stop is not part of the URL");
-        assertEquals("https://example.com/docs", Browser.text(link));
-        assertEquals("noopener noreferrer", link.getDomAttribute("rel"));
-        assertEquals("_blank", link.getDomAttribute("target"));
+        assertEquals(Map.of("href", "https://example.com/docs", "text", "https://example.com/docs", "rel", "noopener noreferrer",
+                "target", "_blank"), anchors.get(0), "the full stop is not part of the URL");
         assertTrue(Browser.text(linked).contains("Not javascript:alert(1) nor data:text/html,hi"), "shown as text");
         // The other side sees the same link.
         String conversation = Browser.direct("alice", "bob");
         bob.waitUntil(d -> "1".equals(bob.unread(conversation)));
         bob.click(Browser.conversationItem(conversation));
         WebElement received = bob.waitForMessage(1);
-        assertEquals(1, received.findElements(By.cssSelector(".text a[href='https://example.com/docs'][rel='noopener noreferrer']")).size());
+        assertEquals(anchors, links(bob, received));
 
         alice.send("👍", false);
         assertTrue(alice.waitForMessage(2).getDomAttribute("class").contains("emoji-only"), "one emoji is shown large");
@@ -142,7 +140,38 @@ class BrowserDetailsE2ETest {
         assertEquals("You", Browser.text(sender));
     }
 
+    /** Scrolled into the middle of a long conversation, the day shows above the messages, covering none of them. */
+    private static void dayPill(Browser alice) {
+        for (int i = 1; i <= 30; i++) {
+            alice.send("Line " + i + " of a long day", false);
+        }
+        alice.waitUntil(d -> alice.messages().size() == 31 && alice.messages().stream().allMatch(Browser::stored));
+        alice.script("const list = document.getElementById('conversation'); list.scrollTop = list.scrollHeight / 2;");
+        alice.waitUntil(d -> "Today".equals(Browser.text(d.findElement(alice.selector("day-pill"))))
+                && d.findElement(alice.selector("day-pill")).isDisplayed());
+        Number covered = (Number) alice.script("""
+                const pill = document.querySelector('[data-testid="day-pill"]').getBoundingClientRect();
+                const list = document.getElementById('conversation').getBoundingClientRect();
+                const texts = [...document.querySelectorAll('#conversation .text')].map((t) => t.getBoundingClientRect())
+                  .filter((t) => t.bottom > list.top && t.top < list.bottom);
+                if (texts.length === 0) return -1;
+                // What shows of a text is the part inside the list's scrollport: the rest is scrolled away.
+                return texts.filter((t) => Math.max(t.top, list.top) < pill.bottom && Math.min(t.bottom, list.bottom) > pill.top).length;
+                """);
+        assertEquals(0, covered.intValue(), "the day pill covers no visible message text (-1: none visible)");
+        alice.screenshot("day-pill");
+    }
+
     // ---- helpers ------------------------------------------------------------------------------------------------
+
+    /** A message's links, read in one go (a receipt may re-fill the bubble between two WebDriver calls). */
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> links(Browser browser, WebElement message) {
+        return (List<Map<String, Object>>) browser.script("""
+                return [...arguments[0].querySelectorAll('.text a')].map((a) => ({
+                  href: a.getAttribute('href'), text: a.textContent, rel: a.getAttribute('rel'), target: a.getAttribute('target') }));
+                """, message);
+    }
 
     /** Puts text in the composer as a paste would (one input event), long or with new lines. */
     private static void setComposer(Browser browser, String text) {

@@ -42,6 +42,9 @@ function nextDay() {
 }
 setTimeout(nextDay, msUntilNextDay() + 1000);
 
+// The one-pane layout (styles.css, small screens) or a touch screen without a fine pointer.
+const phoneLike = window.matchMedia('(max-width: 47.99em), (pointer: coarse)');
+
 // Which screen shows.
 const screens = {
   loading: document.getElementById('splash'),
@@ -52,9 +55,10 @@ store.subscribe((state, prev) => {
   if (state.phase === prev.phase) return;
   for (const [phase, element] of Object.entries(screens)) element.hidden = phase !== state.phase;
   // Put the keyboard where the person will start: the username, or the search box (unless a conversation
-  // reopened after a reload; then the conversation view has focused its composer).
+  // reopened after a reload; then the conversation view has focused its composer). Not the search box on a phone
+  // (one pane, or a touch screen): focusing it would open the on-screen keyboard over the list on every load.
   if (state.phase === 'auth') document.getElementById('username').focus();
-  if (state.phase === 'chat' && !state.selected) document.getElementById('filter').focus();
+  if (state.phase === 'chat' && !state.selected && !phoneLike.matches) document.getElementById('filter').focus();
 });
 
 // Back online, or back to this tab: reconnect now instead of waiting out the back-off, and mark as read what

@@ -10,7 +10,7 @@
 // <li data-testid="system-message">. The header says who: the name (conversation-title) and under it
 // (conversation-subtitle) a group's members, or for a direct conversation the other person's presence ("online",
 // "last seen today at 14:02", or nothing when it is not known), or who is typing ("alice is typing…"), which
-// comes first, or `reconnecting…` while the connection is down. A group we were removed from stays readable, with a line where the composer was.
+// comes first, or `connecting…` / `reconnecting…` while the connection is not up. A group we were removed from stays readable, with a line where the composer was.
 // Beside the title, the mute toggle (data-testid="mute-toggle"): a button with aria-pressed="true" while the
 // conversation is muted, a crossed bell then; its name stays "Mute notifications", the pressed state says the
 // rest, which is what a screen reader announces when it is pressed (so nothing else reads it out).
@@ -331,7 +331,7 @@ export function mountConversation(store, chat) {
     mute.title = conversation.muted ? 'Muted: no notifications. Click to unmute' : 'Mute notifications';
     title.textContent = conversation.name || '…';
     headerAvatar.replaceChildren(conversation.kind === 'group' ? groupAvatar() : avatar(conversation.name || '?'));
-    subtitle.textContent = offline ? 'reconnecting…' : typing || seen || names.join(', ');
+    subtitle.textContent = offline ? `${state.connection}…` : typing || seen || names.join(', ');
     subtitle.title = subtitle.textContent;
     subtitle.classList.toggle('offline', offline);
     subtitle.classList.toggle('typing', !offline && Boolean(typing));

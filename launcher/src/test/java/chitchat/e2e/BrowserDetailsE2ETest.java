@@ -52,8 +52,8 @@ class BrowserDetailsE2ETest {
                 Browser alice = Browser.open("details", temp, server.httpPort())) {
             try {
                 bob.signUp("bob");
-                alice.signUp("alice");
-                alice.waitForText(alice.selector("connection-status"), "online");
+                signIn(alice);
+                firstConnection(alice);
                 alice.click(Browser.person("bob"));
                 alice.waitForText(alice.selector("conversation-title"), "bob");
 
@@ -65,6 +65,49 @@ class BrowserDetailsE2ETest {
                 alice.screenshot();
             }
         }
+    }
+
+    /**
+     * An invalid name puts the keyboard in the username field; a name with no account gets "Wrong username or
+     * password" and the offer to sign up, which keeps the name and makes Enter sign up.
+     */
+    private static void signIn(Browser alice) {
+        alice.fillCredentials("a b", Browser.PASSWORD);
+        alice.testId("password").sendKeys(Keys.ENTER);
+        alice.waitUntil(d -> Browser.text(d.findElement(alice.selector("auth-error"))).contains("3 to 32 characters"));
+        assertEquals("username", alice.script("return document.activeElement.id;"), "an invalid username: focus on it");
+
+        alice.fillCredentials("alice", Browser.PASSWORD);
+        alice.testId("password").sendKeys(Keys.ENTER);
+        alice.waitForText(alice.selector("auth-error"), "Wrong username or password.");
+        alice.screenshot("login-refused");
+        alice.click(alice.selector("offer-signup"));
+        assertEquals("alice", alice.testId("username").getDomProperty("value"), "the name is kept");
+        assertEquals("", alice.testId("password").getDomProperty("value"));
+        assertEquals("password", alice.script("return document.activeElement.id;"));
+        alice.testId("password").sendKeys(Browser.PASSWORD, Keys.ENTER); // Enter now signs up
+        alice.waitForText(alice.selector("me"), "alice");
+    }
+
+    /** On a phone-sized page, a reload: "connecting" first (never "reconnecting"), then "online"; the search box is not focused. */
+    private static void firstConnection(Browser alice) {
+        alice.waitForText(alice.selector("connection-status"), "online");
+        ChromiumDriver chromium = (ChromiumDriver) alice.driver();
+        Object script = chromium.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", RECORD_STATUS))
+                .get("identifier");
+        alice.emulate(360, 740, false);
+        alice.driver().navigate().refresh();
+        alice.waitForText(alice.selector("connection-status"), "online");
+        @SuppressWarnings("unchecked")
+        List<String> seen = (List<String>) alice.script("return window.__connection;");
+        assertEquals(List.of("connecting", "online"), seen, "the first connection of a page");
+        assertFalse("filter".equals(alice.script("return document.activeElement && document.activeElement.id;")),
+                "on a phone the search box does not take focus on load");
+        alice.screenshot("list-360");
+        alice.emulate(360, 740, true);
+        alice.screenshot("list-360-dark");
+        alice.emulate(0, 0, false);
+        chromium.executeCdpCommand("Page.removeScriptToEvaluateOnNewDocument", Map.of("identifier", script));
     }
 
     /** Links, big emoji, leading spaces, and no sender label in a direct conversation. */
@@ -96,12 +139,13 @@ class BrowserDetailsE2ETest {
         alice.testId("composer").sendKeys(Keys.ENTER);
         WebElement indented = alice.waitForMessage(4);
         alice.waitUntil(d -> Browser.stored(indented));
-        assertEquals("    indented\n  and again", Browser.text(indented.findElement(By.cssSelector(".text"))));
+        assertEquals("    indented\n  and again", alice.script("return arguments[0].querySelector('.text').textContent;", indented));
 
         // In a direct conversation the bubbles carry no visible name (only screen readers hear it).
-        for (WebElement message : alice.messages()) {
-            assertTrue(width(alice, message.findElement(By.cssSelector(".sender"))) <= 1, "no sender label in a direct conversation");
-        }
+        Number widest = (Number) alice.script("""
+                return Math.max(...[...document.querySelectorAll('#conversation .sender')].map((s) => s.getBoundingClientRect().width));
+                """);
+        assertTrue(widest.doubleValue() <= 1, "no sender label in a direct conversation: " + widest);
     }
 
     /** The counter near the limit, and a send past it refused with the reason; the text stays to be shortened. */
@@ -135,9 +179,9 @@ class BrowserDetailsE2ETest {
         alice.waitForText(alice.selector("conversation-title"), "Crew");
         alice.send("Hello crew", false);
         WebElement mine = alice.waitForMessage(1);
-        WebElement sender = mine.findElement(By.cssSelector(".sender"));
-        assertTrue(width(alice, sender) > 1, "a sender label in a group");
-        assertEquals("You", Browser.text(sender));
+        assertTrue(((Number) alice.script("return arguments[0].querySelector('.sender').getBoundingClientRect().width;", mine))
+                .doubleValue() > 1, "a sender label in a group");
+        assertEquals("You", alice.script("return arguments[0].querySelector('.sender').textContent;", mine));
     }
 
     /** Scrolled into the middle of a long conversation, the day shows above the messages, covering none of them. */
@@ -186,10 +230,6 @@ class BrowserDetailsE2ETest {
     private static double fontSize(Browser browser, WebElement message) {
         return ((Number) browser.script("return parseFloat(getComputedStyle(arguments[0].querySelector('.text')).fontSize);",
                 message)).doubleValue();
-    }
-
-    private static double width(Browser browser, WebElement element) {
-        return ((Number) browser.script("return arguments[0].getBoundingClientRect().width;", element)).doubleValue();
     }
 
     @SuppressWarnings("unused")

@@ -61,6 +61,7 @@ class BrowserDetailsE2ETest {
                 composer(alice);
                 senderLabels(alice);
                 dayPill(alice);
+                layout(alice);
             } finally {
                 alice.screenshot();
             }
@@ -204,6 +205,57 @@ class BrowserDetailsE2ETest {
                 """);
         assertEquals(0, covered.intValue(), "the day pill covers no visible message text (-1: none visible)");
         alice.screenshot("day-pill");
+    }
+
+    /**
+     * Sizes in rem follow the root font size; forced colors keep the icons painted; an h1 and a main landmark;
+     * two panes at 768 px; and screenshots at 360, 768 and 1440 px in light and dark.
+     */
+    private static void layout(Browser alice) {
+        String sizes = "return [document.getElementById('composer').getBoundingClientRect().height,"
+                + " parseFloat(getComputedStyle(document.querySelector('#conversation .text')).fontSize)];";
+        @SuppressWarnings("unchecked")
+        List<Number> normal = (List<Number>) alice.script(sizes);
+        alice.script("document.documentElement.style.fontSize = '24px';"); // as if the browser's text size were larger
+        @SuppressWarnings("unchecked")
+        List<Number> larger = (List<Number>) alice.script(sizes);
+        alice.script("document.documentElement.style.fontSize = '';");
+        assertTrue(larger.get(0).doubleValue() > normal.get(0).doubleValue() * 1.3, "the composer grows: " + normal + " -> " + larger);
+        assertTrue(larger.get(1).doubleValue() > normal.get(1).doubleValue() * 1.3, "the bubbles' text grows: " + normal + " -> " + larger);
+
+        String shown = "return [...document.querySelectorAll(arguments[0])].filter((e) => !e.closest('[hidden]')).length;";
+        assertEquals(1L, alice.script(shown, "h1"), "one h1 on the chat screen");
+        assertEquals(1L, alice.script(shown, "main"), "one main landmark on the chat screen");
+
+        ChromiumDriver chromium = (ChromiumDriver) alice.driver();
+        chromium.executeCdpCommand("Emulation.setEmulatedMedia",
+                Map.of("features", List.of(Map.of("name", "forced-colors", "value", "active"))));
+        alice.waitUntil(d -> Boolean.TRUE.equals(alice.script("return matchMedia('(forced-colors: active)').matches;")));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> icon = (Map<String, Object>) alice.script("""
+                const style = getComputedStyle(document.querySelector('[data-testid="logout"]'), '::before');
+                return { background: style.backgroundColor, adjust: style.forcedColorAdjust };
+                """);
+        assertEquals("none", icon.get("adjust"), "the icon keeps its own colours: " + icon);
+        String background = (String) icon.get("background");
+        assertFalse(background.equals("transparent") || background.matches("rgba\\(.*, 0\\)"), "the icon is painted: " + icon);
+        assertFalse("none".equals(alice.script("return getComputedStyle(document.querySelector('#conversation .bubble')).outlineStyle;")),
+                "a bubble keeps an outline");
+        alice.screenshot("forced-colors");
+        alice.emulate(0, 0, false); // the media features back to normal
+
+        alice.emulate(768, 1024, false);
+        alice.waitUntil(d -> Boolean.TRUE.equals(alice.script("""
+                const shown = (selector) => getComputedStyle(document.querySelector(selector)).display !== 'none';
+                return shown('.sidebar') && shown('.chat');
+                """)));
+        for (int[] size : new int[][] {{360, 740}, {768, 1024}, {1440, 900}}) {
+            for (boolean dark : new boolean[] {false, true}) {
+                alice.emulate(size[0], size[1], dark);
+                alice.screenshot(size[0] + (dark ? "-dark" : "-light"));
+            }
+        }
+        alice.emulate(0, 0, false);
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------------

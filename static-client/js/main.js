@@ -18,6 +18,7 @@ import { mountMembers } from './views/members.js';
 import { mountConversation } from './views/conversation.js';
 import { mountComposer } from './views/composer.js';
 import { mountStatus } from './views/status.js';
+import { mountTheme } from './theme.js';
 import { dayKey, msUntilNextDay } from './format.js';
 
 const config = await loadConfig();
@@ -33,6 +34,7 @@ mountMembers(store, chat);
 mountConversation(store, chat);
 mountComposer(store, chat);
 mountStatus(store, chat);
+mountTheme();
 
 // At local midnight "today at 14:02" becomes "yesterday at 14:02", and a list time becomes "Yesterday": `day`
 // changes, and the views that show relative days draw again (a second late, so that the new day has begun).

@@ -62,6 +62,7 @@ class BrowserDetailsE2ETest {
                 senderLabels(alice);
                 dayPill(alice);
                 layout(alice);
+                theme(alice);
             } finally {
                 alice.screenshot();
             }
@@ -256,6 +257,25 @@ class BrowserDetailsE2ETest {
             }
         }
         alice.emulate(0, 0, false);
+    }
+
+    /** The theme toggle: system, light, dark; the choice holds over a reload, whatever the device says. */
+    private static void theme(Browser alice) {
+        By toggle = alice.selector("theme-toggle");
+        assertEquals("Theme: System", alice.testId("theme-toggle").getDomAttribute("aria-label"));
+        alice.click(toggle);
+        alice.click(toggle);
+        assertEquals("Theme: Dark", alice.testId("theme-toggle").getDomAttribute("aria-label"));
+        assertEquals("dark", alice.script("return document.documentElement.dataset.theme;"));
+        alice.driver().navigate().refresh();
+        alice.waitForText(alice.selector("me"), "alice");
+        assertEquals("dark", alice.script("return document.documentElement.dataset.theme;"), "the choice survives a reload");
+        assertEquals("Theme: Dark", alice.testId("theme-toggle").getDomAttribute("aria-label"));
+        assertEquals("rgb(17, 27, 33)", alice.script("return getComputedStyle(document.querySelector('.sidebar')).backgroundColor;"),
+                "dark, although the device is light");
+        alice.screenshot("theme-dark");
+        alice.click(toggle); // back to the device's setting
+        assertEquals("light", alice.script("return document.documentElement.dataset.theme;"));
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------------

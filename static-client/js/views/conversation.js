@@ -7,7 +7,9 @@
 // ticks (ticks.js). In a group, my message's ticks are a button (data-testid="message-info") that opens who has
 // read it and who has it delivered (data-testid="read-by", a `reader` per member with data-username and
 // data-state read | delivered | waiting). A group's changes ("alice added bob") are centred notices,
-// <li data-testid="system-message">. The header says who: the name (conversation-title) and under it
+// <li data-testid="system-message">. A bubble's text is text nodes and, for its http(s) links, <a> nodes (text.js);
+// one to three emoji alone make it `emoji-only` (large); the sender's name above it shows in groups only. The
+// header says who: the name (conversation-title) and under it
 // (conversation-subtitle) a group's members, or for a direct conversation the other person's presence ("online",
 // "last seen today at 14:02", or nothing when it is not known), or who is typing ("alice is typing…"), which
 // comes first, or `connecting…` / `reconnecting…` while the connection is not up. A group we were removed from stays readable, with a line where the composer was.

@@ -18,6 +18,7 @@ import { mountMembers } from './views/members.js';
 import { mountConversation } from './views/conversation.js';
 import { mountComposer } from './views/composer.js';
 import { mountStatus } from './views/status.js';
+import { mountTheme } from './theme.js';
 import { dayKey, msUntilNextDay } from './format.js';
 
 const config = await loadConfig();
@@ -33,6 +34,7 @@ mountMembers(store, chat);
 mountConversation(store, chat);
 mountComposer(store, chat);
 mountStatus(store, chat);
+mountTheme();
 
 // At local midnight "today at 14:02" becomes "yesterday at 14:02", and a list time becomes "Yesterday": `day`
 // changes, and the views that show relative days draw again (a second late, so that the new day has begun).
@@ -41,6 +43,9 @@ function nextDay() {
   setTimeout(nextDay, msUntilNextDay() + 1000);
 }
 setTimeout(nextDay, msUntilNextDay() + 1000);
+
+// The one-pane layout (styles.css, small screens) or a touch screen without a fine pointer.
+const phoneLike = window.matchMedia('(max-width: 47.99em), (pointer: coarse)');
 
 // Which screen shows.
 const screens = {
@@ -52,9 +57,10 @@ store.subscribe((state, prev) => {
   if (state.phase === prev.phase) return;
   for (const [phase, element] of Object.entries(screens)) element.hidden = phase !== state.phase;
   // Put the keyboard where the person will start: the username, or the search box (unless a conversation
-  // reopened after a reload; then the conversation view has focused its composer).
+  // reopened after a reload; then the conversation view has focused its composer). Not the search box on a phone
+  // (one pane, or a touch screen): focusing it would open the on-screen keyboard over the list on every load.
   if (state.phase === 'auth') document.getElementById('username').focus();
-  if (state.phase === 'chat' && !state.selected) document.getElementById('filter').focus();
+  if (state.phase === 'chat' && !state.selected && !phoneLike.matches) document.getElementById('filter').focus();
 });
 
 // Back online, or back to this tab: reconnect now instead of waiting out the back-off, and mark as read what

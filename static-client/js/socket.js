@@ -4,19 +4,34 @@
 // chat.js and sync.js. Keeping the socket ignorant of messages makes the reconnect logic easy to read and to
 // test in isolation. The handshake carries the HttpOnly `token` cookie, which this code never sees.
 
+/** The socket's waits: from 0.5 s, doubling, capped at 2 s, so a client is back within about 2 s of the server. */
+export const BASE_DELAY_MS = 500;
+export const MAX_DELAY_MS = 2000;
+
+/**
+ * How long to wait before attempt number `attempt` (0 for the first retry): the wait doubles from BASE_DELAY_MS up
+ * to MAX_DELAY_MS, and a random point in its upper half is taken ("equal jitter"), so that after a server restart
+ * the browsers come back spread over a second instead of all in the same millisecond. Pure (`random` is
+ * Math.random unless a test gives its own), tested in test/socket.test.js.
+ *
+ * The cap is low on purpose: a person looking at "reconnecting" wants to be back as soon as the server is, and a
+ * retry is cheap (a `GET /api/auth/me` and a handshake). Waiting up to 15 s, as before, saved the server little
+ * and cost every person up to 15 s after each restart.
+ */
+export function backoffDelay(attempt, random = Math.random) {
+  const ceiling = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** Math.max(0, attempt));
+  return ceiling / 2 + random() * (ceiling / 2);
+}
+
 /**
  * A WebSocket that keeps itself connected.
  *
- * When the connection drops it waits and tries again, doubling the wait each time up to a cap, and picks a random
- * point in the upper half of that wait ("equal jitter"): after a server restart, thousands of browsers then come
- * back spread over seconds instead of all in the same millisecond. A successful open resets the wait.
+ * When the connection drops it waits (backoffDelay) and tries again. A successful open resets the wait.
  *
  * Callbacks: onOpen(), onFrame(object), onClose(), and beforeReconnect() -> Promise<boolean>, asked before every
  * new attempt (chat.js uses it to check the session is still valid; false stops reconnecting for good).
  */
 export class ChatSocket {
-  static BASE_DELAY_MS = 500;
-  static MAX_DELAY_MS = 15000;
   static CONNECT_TIMEOUT_MS = 10000;
 
   constructor(url, { onOpen, onFrame, onClose, beforeReconnect }) {
@@ -104,8 +119,7 @@ export class ChatSocket {
 
   #scheduleRetry() {
     if (this.stopped) return;
-    const ceiling = Math.min(ChatSocket.MAX_DELAY_MS, ChatSocket.BASE_DELAY_MS * 2 ** this.attempt);
-    const delay = ceiling / 2 + Math.random() * (ceiling / 2);
+    const delay = backoffDelay(this.attempt);
     this.attempt += 1;
     clearTimeout(this.timer);
     this.timer = setTimeout(() => this.#retry(), delay);

@@ -67,7 +67,8 @@ export function createStore(initialState) {
  * selected:      the open conversation's id, or null.
  * outbox:        Map clientMsgId -> OutboxEntry: what we sent that the server has not acked (see outbox.js).
  * panel:         what covers part of the screen: null, 'new-group', 'members' or 'add-member'.
- * connection:    'online' or 'reconnecting' (the contract's two words).
+ * connection:    'connecting' until the first connection of the session opens, then 'online' or 'reconnecting'
+ *                (the contract's two words): "reconnecting" on a page that never was connected would be untrue.
  * typing:        Map conversation id -> Map username -> until (ms): who is typing where (typing.js).
  * presence:      Map username -> { online, lastSeen }: the watched people's presence (presence.js); emptied while
  *                the socket is down, as nothing is known then, and filled again by the next `watch`'s answers.
@@ -86,7 +87,7 @@ export function initialState() {
     selected: null,
     outbox: new Map(),
     panel: null,
-    connection: 'reconnecting',
+    connection: 'connecting',
     typing: new Map(),
     presence: new Map(),
     notifications: { permission: 'default', enabled: false },

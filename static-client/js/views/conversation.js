@@ -7,10 +7,12 @@
 // ticks (ticks.js). In a group, my message's ticks are a button (data-testid="message-info") that opens who has
 // read it and who has it delivered (data-testid="read-by", a `reader` per member with data-username and
 // data-state read | delivered | waiting). A group's changes ("alice added bob") are centred notices,
-// <li data-testid="system-message">. The header says who: the name (conversation-title) and under it
+// <li data-testid="system-message">. A bubble's text is text nodes and, for its http(s) links, <a> nodes (text.js);
+// one to three emoji alone make it `emoji-only` (large); the sender's name above it shows in groups only. The
+// header says who: the name (conversation-title) and under it
 // (conversation-subtitle) a group's members, or for a direct conversation the other person's presence ("online",
 // "last seen today at 14:02", or nothing when it is not known), or who is typing ("alice is typing…"), which
-// comes first, or `reconnecting…` while the connection is down. A group we were removed from stays readable, with a line where the composer was.
+// comes first, or `connecting…` / `reconnecting…` while the connection is not up. A group we were removed from stays readable, with a line where the composer was.
 // Beside the title, the mute toggle (data-testid="mute-toggle"): a button with aria-pressed="true" while the
 // conversation is muted, a crossed bell then; its name stays "Mute notifications", the pressed state says the
 // rest, which is what a screen reader announces when it is pressed (so nothing else reads it out).
@@ -25,6 +27,9 @@
 //  - near the top, older messages are fetched and put above, and the view is shifted by exactly their height
 //    so the message being read does not move. (The browser's own scroll anchoring is turned off in styles.css,
 //    to have one mechanism, not two.)
+//
+// The day of what is at the top shows in a strip above the list (#day-strip-label) once its separator has
+// scrolled out of sight: a pill that stuck inside the list (position: sticky) covered the message text under it.
 
 import { avatar, groupAvatar, h, reconcile } from './dom.js';
 import { dayKey, dayLabel, formatFull, formatTime } from '../format.js';
@@ -34,6 +39,7 @@ import { readersOf, statusOf, statusWords } from '../receipts.js';
 import { typingLine, typistsIn } from '../typing.js';
 import { presenceLine } from '../presence.js';
 import { tickIcon } from './ticks.js';
+import { isEmojiOnly, linkParts } from '../text.js';
 
 const NEAR_BOTTOM_PX = 48;
 const NEAR_TOP_PX = 160;
@@ -54,6 +60,7 @@ export function mountConversation(store, chat) {
   const ended = document.getElementById('ended');
   const liveStatus = document.getElementById('live-status');
   const mute = document.getElementById('mute-button');
+  const dayNow = document.getElementById('day-strip-label');
 
   let openId = null; // the conversation the list shows
   let headerKey = null; // what the header shows, to redraw it only when that changes
@@ -91,7 +98,24 @@ export function mountConversation(store, chat) {
     if (pinned) scrollToBottom();
   }).observe(list);
 
+  /** The strip's day: that of the last separator scrolled above the list's top edge, or none (then hidden). */
+  function updateDayStrip() {
+    const top = list.getBoundingClientRect().top;
+    let label = '';
+    for (const separator of list.querySelectorAll(':scope > .day')) {
+      if (separator.getBoundingClientRect().bottom > top + 1) break;
+      label = separator.textContent;
+    }
+    if (dayNow.textContent !== label) dayNow.textContent = label;
+    dayNow.hidden = label === '';
+  }
+  let dayFrame = 0;
+  const updateDayStripSoon = () => {
+    if (!dayFrame) dayFrame = requestAnimationFrame(() => { dayFrame = 0; updateDayStrip(); });
+  };
+
   list.addEventListener('scroll', () => {
+    updateDayStripSoon();
     pinned = isNearBottom();
     updateJump();
     if (openId && list.scrollTop < NEAR_TOP_PX) chat.loadOlder(openId);
@@ -155,7 +179,8 @@ export function mountConversation(store, chat) {
     const withInfo = message.sender === me && conversation.kind === 'group' && Number.isInteger(message.seq) && status !== 'failed';
     const open = withInfo && infoKey === message.key;
     const readers = open ? readersOf(message, conversation, me) : null;
-    return { status, withInfo, open, readers, signature: [status, withInfo, open, JSON.stringify(readers)].join('\n') };
+    const group = conversation.kind === 'group';
+    return { status, withInfo, open, readers, group, signature: [status, withInfo, open, group, JSON.stringify(readers)].join('\n') };
   }
 
   /** The ticks: an icon; in a group a button too, that opens who has read it (keyboard: Tab, then Enter). */
@@ -204,10 +229,13 @@ export function mountConversation(store, chat) {
     const meta = h('span', { class: 'meta' },
       h('time', { datetime: message.ts, title: formatFull(message.ts), text: formatTime(message.ts) }),
       mine ? ticksOf(message, look) : null);
+    // Who wrote it is shown in groups only: in a direct conversation the side of the bubble says it. Screen
+    // readers still hear it there (sr-only), as they do not see the sides.
     const bubble = h('div', { class: 'bubble' },
-      h('span', { class: 'sender', text: mine ? 'You' : message.sender }),
-      h('p', { class: 'text', text: message.message }),
+      h('span', { class: look.group ? 'sender' : 'sender sr-only', text: mine ? 'You' : message.sender }),
+      h('p', { class: 'text' }, textNodes(message.message)),
       meta);
+    node.classList.toggle('emoji-only', isEmojiOnly(message.message));
     const failure = message.status === 'failed'
       ? h('div', { class: 'failure' },
         h('span', { class: 'failure-text', text: message.error || 'Not sent.' }),
@@ -216,6 +244,16 @@ export function mountConversation(store, chat) {
       : null;
     node.replaceChildren(bubble, failure || '', look.open ? infoNode(message, look.readers) : '');
     if (refocus) node.querySelector('.tick-button')?.focus({ preventScroll: true });
+  }
+
+  /**
+   * A message's text as nodes: text nodes, and <a> for its http(s) links (text.js, linkParts), which open in a
+   * new tab that gets neither this page (noopener) nor its address (noreferrer). Never HTML.
+   */
+  function textNodes(text) {
+    return linkParts(text).map((part) => (part.href
+      ? h('a', { href: part.href, target: '_blank', rel: 'noopener noreferrer', class: 'link', text: part.text })
+      : part.text));
   }
 
   function daySeparator(key) {
@@ -295,7 +333,7 @@ export function mountConversation(store, chat) {
     mute.title = conversation.muted ? 'Muted: no notifications. Click to unmute' : 'Mute notifications';
     title.textContent = conversation.name || '…';
     headerAvatar.replaceChildren(conversation.kind === 'group' ? groupAvatar() : avatar(conversation.name || '?'));
-    subtitle.textContent = offline ? 'reconnecting…' : typing || seen || names.join(', ');
+    subtitle.textContent = offline ? `${state.connection}…` : typing || seen || names.join(', ');
     subtitle.title = subtitle.textContent;
     subtitle.classList.toggle('offline', offline);
     subtitle.classList.toggle('typing', !offline && Boolean(typing));
@@ -387,6 +425,7 @@ export function mountConversation(store, chat) {
     pinned = isNearBottom();
     settled = settled || conversation.loaded;
     updateJump();
+    updateDayStripSoon();
 
     // A first page shorter than the screen leaves nothing to scroll: ask for more right away.
     if (conversation.loaded && conversation.hasMore && list.scrollHeight <= list.clientHeight) chat.loadOlder(openId);

@@ -1,7 +1,8 @@
 // views/status.js: what the page says about itself rather than about messages.
 //
-//  - the connection status (data-testid="connection-status"): exactly `online` or `reconnecting`, as the contract
-//    says; the coloured dot is drawn by CSS from data-state, so the element's text stays those words;
+//  - the connection status (data-testid="connection-status"): `connecting` until the session's first connection
+//    opens, then exactly `online` or `reconnecting`, as the contract says; the coloured dot is drawn by CSS from
+//    data-state, so the element's text stays those words;
 //  - notices: errors worth telling the person (an `error` frame from the server, say), dismissable, gone by
 //    themselves after a while;
 //  - the screen-reader announcer: a polite live region that reads out messages arriving in real time;

@@ -86,6 +86,32 @@ public final class ChatService implements AutoCloseable {
      * Starts the WebSocket server on {@code WS_PORT} (default 8083) of {@code bindAddress} (where the process's HTTP
      * server listens too) and connects the broker.
      */
+    /**
+     * The v1 migration, tried up to three times: when two instances start at once against a fresh embedded store,
+     * one's index creation can break the other's query inside the store (mongo-java-server iterates a collection's
+     * index list unguarded: a ConcurrentModificationException, answered as "Unknown error"). The migration is
+     * idempotent, so trying again is safe; a store that keeps failing still stops the start, with its error.
+     */
+    private static void migrateV1(Store store, Conversations conversations) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                V1Migration.run(store.database(), conversations);
+                return;
+            } catch (com.mongodb.MongoException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+                log.warn("event=v1_migration_retry attempt={} error=\"{}\"", attempt, e.getMessage());
+                try {
+                    Thread.sleep(500L * attempt);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
     public static ChatService start(Env env, Config config, Store store, Tokens tokens, MeterRegistry meters, InetAddress bindAddress) {
         Revocations revocations = tokens.revocations()
                 .orElseThrow(() -> new IllegalStateException("the chat service needs tokens that check revocations"));
@@ -105,7 +131,7 @@ public final class ChatService implements AutoCloseable {
         Fanout fanout = (members, payload) -> members.forEach(member -> metrics.published(broker.publish(member, payload)));
 
         Conversations conversations = new Conversations(store.database(), fanout);
-        V1Migration.run(store.database(), conversations); // before anything new is numbered: v1 messages get theirs first
+        migrateV1(store, conversations); // before anything new is numbered: v1 messages get theirs first
         MessageStore messages = new MessageStore(store.database(), conversations.numbering(), queueLimit, queueMaxWait);
         UserDirectory users = new UserDirectory(new UserStore(store.database()));
         HistoryApi history = new HistoryApi(messages, tokens, throttle);

@@ -84,9 +84,12 @@ class InstanceCrashTest extends FaultTest {
         }
         devices.forEach(d -> d.problems().forEach(p -> failures.add(d.user() + ": " + p)));
         assertEquals(List.of(), failures);
-        // At most, per sender on the killed instance: one acked but not yet published, and one stored but not yet
-        // acked (its re-send is acked as a duplicate, and duplicates are not published again).
-        assertTrue(lostLive.size() <= 2 * movers.size(), "more lost live than were in flight at the kill: " + lostLive);
+        // At most what was in flight at the kill: each message not yet acked then (it may have been stored, and its
+        // re-send is then acked as a duplicate, which is not published again), and per sender one acked but not yet
+        // published. On a slow machine several of a sender's messages can be stored and waiting for their ack.
+        int inFlight = unackedAtKill.values().stream().mapToInt(Integer::intValue).sum() + movers.size();
+        assertTrue(lostLive.size() <= inFlight, "more lost live (" + lostLive.size() + ") than were in flight at the kill ("
+                + inFlight + "): " + lostLive);
         System.out.printf("[reliability] instance crash: %d sent, all acked and stored once; in flight at the kill: %s; "
                 + "stored but never published by the killed instance (in history only): %s%n", acked.size(), unackedAtKill, lostLive);
     }

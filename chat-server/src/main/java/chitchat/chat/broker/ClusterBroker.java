@@ -40,6 +40,7 @@ public final class ClusterBroker implements Broker, ShardLink.Events {
     private static final long PERIOD_MS = 5000;
     private static final long CONFIRM_MS = 3000;
     private static final long MOVED_RETRY_MS = 300;
+    private static final long DOWN_CHECK_MS = 500;
 
     private final String instanceId = UUID.randomUUID().toString();
     private final Delivery delivery;
@@ -64,6 +65,12 @@ public final class ClusterBroker implements Broker, ShardLink.Events {
         timer.execute(() -> reconcile(null, true));
         timer.scheduleWithFixedDelay(() -> reconcile(null, true), PERIOD_MS, PERIOD_MS, TimeUnit.MILLISECONDS);
         timer.scheduleWithFixedDelay(this::beat, PERIOD_MS, PERIOD_MS, TimeUnit.MILLISECONDS);
+        // While a shard is down, look for its replica's promotion often, not at the dead link's backoff pace.
+        timer.scheduleWithFixedDelay(() -> {
+            if (links.values().stream().anyMatch(l -> !l.live())) {
+                reconcile(null, true);
+            }
+        }, DOWN_CHECK_MS, DOWN_CHECK_MS, TimeUnit.MILLISECONDS);
         log.info("event=cluster_broker_started");
     }
 

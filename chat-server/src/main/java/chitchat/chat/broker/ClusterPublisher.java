@@ -101,17 +101,18 @@ final class ClusterPublisher {
     private boolean send(List<Item> batch) {
         SlotMap map = topology.current();
         Map<HostAndPort, List<Item>> byNode = new HashMap<>();
+        boolean refresh = map == null;
         for (Item item : batch) {
             HostAndPort owner = map == null ? null : map.ownerOf(item.channel());
             if (owner == null || System.nanoTime() < retryAtNanos.getOrDefault(owner, 0L)) {
                 keep(item);
+                refresh = true; // its shard may have failed over by now: the refresh is rate-limited
             } else {
                 byNode.computeIfAbsent(owner, n -> new ArrayList<>()).add(item);
             }
         }
         boolean sent = false;
         HostAndPort refreshFrom = null;
-        boolean refresh = map == null;
         for (Map.Entry<HostAndPort, List<Item>> group : byNode.entrySet()) {
             HostAndPort node = group.getKey();
             try {

@@ -23,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -51,6 +52,7 @@ class ClusterDeliveryTest {
 
     @BeforeAll
     static void start() {
+        Assumptions.assumeTrue(LocalRedisCluster.available(), "needs redis-server 7+ and redis-cli (apt-get install redis-server redis-tools)");
         redis = LocalRedisCluster.start(31300);
         cluster = new ChatCluster(2, Map.of("WS_RATE_PER_SECOND", "200", "WS_RATE_BURST", "200"), redis);
         cluster.createUsers("alice", "bob", "carol", "fsend", "frecv", "msend", "mrecv");

@@ -41,6 +41,21 @@ public final class LocalRedisCluster implements AutoCloseable {
         this.dir = dir;
     }
 
+    /**
+     * Whether this machine can run a cluster: {@code redis-server} 7+ and {@code redis-cli} on PATH (the Redis
+     * bundled in the embedded-redis artifact is 6.2, without sharded Pub/Sub). Tests skip when not.
+     */
+    public static boolean available() {
+        try {
+            String version = run(5, List.of("redis-server", "--version"));
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("v=(\\d+)\\.").matcher(version);
+            run(5, List.of("redis-cli", "--version"));
+            return m.find() && Integer.parseInt(m.group(1)) >= 7;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     /** Starts 6 nodes on {@code basePort..basePort+5} (and +100.. for the bus), forms the cluster, waits until ok. */
     public static LocalRedisCluster start(int basePort) {
         Path dir;

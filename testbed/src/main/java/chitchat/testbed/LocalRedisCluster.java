@@ -24,9 +24,13 @@ import java.util.stream.IntStream;
 public final class LocalRedisCluster implements AutoCloseable {
 
     /** A node as {@code CLUSTER NODES} shows it. */
-    public record Node(String id, int port, boolean primary, boolean failed, List<int[]> slots) {
+    public record Node(String id, int port, boolean primary, boolean failed, String primaryId, List<int[]> slots) {
         public boolean owns(int slot) {
             return slots.stream().anyMatch(r -> r[0] <= slot && slot <= r[1]);
+        }
+
+        public boolean replicaOf(String id) {
+            return !primary && id.equals(primaryId);
         }
     }
 
@@ -153,6 +157,22 @@ public final class LocalRedisCluster implements AutoCloseable {
     }
 
     /**
+     * Freezes the node on {@code port} (SIGSTOP): its sockets stay open and the kernel still accepts connections, but
+     * nothing is answered, as with a half-open link. {@link #thaw} (SIGCONT) lets it go on where it stopped.
+     */
+    public void freeze(int port) {
+        signal(port, "STOP");
+    }
+
+    public void thaw(int port) {
+        signal(port, "CONT");
+    }
+
+    private void signal(int port, String signal) {
+        run(5, List.of("kill", "-" + signal, String.valueOf(processes.get(port).pid())));
+    }
+
+    /**
      * Moves one slot to the primary on {@code toPort} the way {@code redis-cli --cluster reshard} does (IMPORTING,
      * MIGRATING, MIGRATE of its keys, then SETSLOT NODE on every primary), but for that slot precisely.
      */
@@ -234,7 +254,7 @@ public final class LocalRedisCluster implements AutoCloseable {
                 int start = Integer.parseInt(range[0]);
                 slots.add(new int[] {start, range.length > 1 ? Integer.parseInt(range[1]) : start});
             }
-            nodes.add(new Node(f[0], port, f[2].contains("master"), f[2].contains("fail") && !f[2].contains("fail?"), slots));
+            nodes.add(new Node(f[0], port, f[2].contains("master"), f[2].contains("fail") && !f[2].contains("fail?"), f[3], slots));
         }
         return nodes;
     }
@@ -292,7 +312,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 
     @Override
     public void close() {
-        processes.values().forEach(Process::destroyForcibly);
+        processes.values().forEach(Process::destroyForcibly); // SIGKILL ends a frozen node too
         for (Process p : processes.values()) {
             try {
                 p.waitFor(10, TimeUnit.SECONDS);

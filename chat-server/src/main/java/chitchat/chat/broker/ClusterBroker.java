@@ -1,6 +1,7 @@
 package chitchat.chat.broker;
 
 import chitchat.http.Health;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -55,16 +56,26 @@ public final class ClusterBroker implements Broker, ShardLink.Events {
     private final AtomicBoolean reconcilePending = new AtomicBoolean();
     private final ScheduledExecutorService timer =
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("redis-cluster-timer").daemon().factory());
+    private final Duration echoDeadline;
+    private final ScheduledExecutorService heartbeats =
+            Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("redis-cluster-heartbeat").daemon().factory());
     private volatile boolean closed;
 
     /** {@code topology} is shared with presence, whose keys live on the cluster too. */
     public ClusterBroker(Topology topology, Delivery delivery) {
+        this(topology, delivery, Duration.ofSeconds(5), Duration.ofSeconds(15));
+    }
+
+    /** With another heartbeat (every {@code beat}, a link lost after {@code echoDeadline} without echo): tests. */
+    ClusterBroker(Topology topology, Delivery delivery, Duration beat, Duration echoDeadline) {
         this.delivery = delivery;
         this.topology = topology;
+        this.echoDeadline = echoDeadline;
         this.publisher = new ClusterPublisher(topology);
         timer.execute(() -> reconcile(null, true));
         timer.scheduleWithFixedDelay(() -> reconcile(null, true), PERIOD_MS, PERIOD_MS, TimeUnit.MILLISECONDS);
-        timer.scheduleWithFixedDelay(this::beat, PERIOD_MS, PERIOD_MS, TimeUnit.MILLISECONDS);
+        // Beats on a thread of their own: a reconcile waiting on a frozen node must not make healthy links overdue.
+        heartbeats.scheduleWithFixedDelay(this::beat, beat.toMillis(), beat.toMillis(), TimeUnit.MILLISECONDS);
         // While a shard is down, look for its replica's promotion often, not at the dead link's backoff pace.
         timer.scheduleWithFixedDelay(() -> {
             if (links.values().stream().anyMatch(l -> !l.live())) {
@@ -119,7 +130,7 @@ public final class ClusterBroker implements Broker, ShardLink.Events {
     private ShardLink linkFor(String channel) {
         SlotMap map = topology.current();
         HostAndPort owner = map == null ? null : map.ownerOf(channel);
-        return owner == null ? null : links.computeIfAbsent(owner, node -> new ShardLink(node, topology, this));
+        return owner == null ? null : links.computeIfAbsent(owner, node -> new ShardLink(node, topology, this, echoDeadline));
     }
 
     private void requestReconcile(HostAndPort hint, long delayMillis) {
@@ -153,11 +164,10 @@ public final class ClusterBroker implements Broker, ShardLink.Events {
                     }
                     log.info("event=shard_link_retired node={}", e.getKey());
                     e.getValue().close();
-                    timer.execute(e.getValue()::closeHeartbeat);
                     return true;
                 });
                 // A link to every primary, even one no user here needs yet: health and heartbeat cover every shard.
-                primaries.forEach(p -> links.computeIfAbsent(p, node -> new ShardLink(node, topology, this)));
+                primaries.forEach(p -> links.computeIfAbsent(p, node -> new ShardLink(node, topology, this, echoDeadline)));
                 List<String> channels = new ArrayList<>(wanted.stream().map(Broker::channel).toList());
                 channels.add(CONTROL_CHANNEL);
                 for (String channel : channels) {
@@ -167,7 +177,7 @@ public final class ClusterBroker implements Broker, ShardLink.Events {
                         continue;
                     }
                     movedFrom.remove(channel);
-                    ShardLink link = links.computeIfAbsent(owner, node -> new ShardLink(node, topology, this));
+                    ShardLink link = links.computeIfAbsent(owner, node -> new ShardLink(node, topology, this, echoDeadline));
                     if (!link.has(channel)) {
                         link.add(List.of(channel));
                         if (link.live()) {
@@ -266,6 +276,7 @@ public final class ClusterBroker implements Broker, ShardLink.Events {
     public void close() {
         closed = true;
         timer.shutdownNow();
+        heartbeats.shutdownNow();
         links.values().forEach(ShardLink::close);
         publisher.close();
     }

@@ -16,7 +16,6 @@ import org.slf4j.LoggerFactory;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisShardedPubSub;
-import redis.clients.jedis.Protocol;
 
 /**
  * One sharded-subscription connection to one cluster primary, on a platform thread of its own (as the single
@@ -28,9 +27,8 @@ import redis.clients.jedis.Protocol;
  *   <li>Commands from other threads go through {@link #lock}.</li>
  *   <li>The loop ends when no channel is left, so a keepalive channel in a slot this primary owns (its highest:
  *       {@code redis-cli --cluster reshard} moves the lowest first) stays subscribed.</li>
- *   <li>Jedis' sharded subscriber cannot PING (it does not parse the pong), so the heartbeat SPUBLISHes to the
- *       keepalive channel over a second, short connection and expects the message back; no echo within
- *       {@link #ECHO_DEADLINE_NANOS} means a half-open link, which is dropped and reconnected.</li>
+ *   <li>A half-open link would hang silently: {@link EchoHeartbeat} echoes through the keepalive channel, and a
+ *       link (or a connection attempt) with no echo before the deadline is dropped and reconnected.</li>
  *   <li>One SSUBSCRIBE carries channels of one slot only (the server refuses cross-slot ones).</li>
  *   <li>When a slot migrates the server unsubscribes its channels unasked: that is reported as
  *       {@link Events#moved}, and the broker resubscribes them at the slot's new owner.</li>
@@ -39,7 +37,6 @@ import redis.clients.jedis.Protocol;
 final class ShardLink {
 
     private static final Logger log = LoggerFactory.getLogger(ShardLink.class);
-    private static final long ECHO_DEADLINE_NANOS = TimeUnit.SECONDS.toNanos(15);
 
     /** What the link tells its broker; called on the link's thread, must not block for long. */
     interface Events {
@@ -68,16 +65,16 @@ final class ShardLink {
     private volatile Subscription live; // null while the link is down
     private volatile Jedis connection;
     private volatile String keepalive;
-    private volatile long lastEchoNanos;
+    private final EchoHeartbeat heartbeat;
     private volatile int confirmed;
     private volatile boolean closed;
     private volatile boolean wasUp;
-    private Jedis echo; // heartbeat thread only
 
-    ShardLink(HostAndPort node, Topology topology, Events events) {
+    ShardLink(HostAndPort node, Topology topology, Events events, java.time.Duration echoDeadline) {
         this.node = node;
         this.topology = topology;
         this.events = events;
+        this.heartbeat = new EchoHeartbeat(node, topology.clientConfig(), echoDeadline);
         this.thread = Thread.ofPlatform().name("redis-shard-" + node.getPort()).daemon().start(this::run);
     }
 
@@ -173,7 +170,7 @@ final class ShardLink {
                 keepalive = "chitchat_keepalive{" + SlotMap.tagFor(slot) + "}";
                 try (Jedis jedis = new Jedis(node, topology.clientConfig())) {
                     connection = jedis;
-                    lastEchoNanos = System.nanoTime();
+                    heartbeat.seen(); // a connection attempt gets the same deadline as a silent link
                     new Subscription().proceed(jedis.getConnection(), keepalive); // returns when the link ends
                 } catch (RuntimeException e) {
                     if (!closed) {
@@ -207,34 +204,20 @@ final class ShardLink {
         }
     }
 
-    /** Called every few seconds by the broker: echo through the keepalive channel, or drop a silent link. */
+    /**
+     * Called every few seconds by the broker: drops a link (or a connection attempt: a frozen primary accepts
+     * connections it never answers) that has had no echo before the deadline, else sends the next echo.
+     */
     void beat() {
-        if (live == null || closed) {
+        if (closed || connection == null) {
             return;
         }
-        if (System.nanoTime() - lastEchoNanos > ECHO_DEADLINE_NANOS) {
-            log.warn("event=shard_heartbeat_lost node={} action=reconnect", node);
+        if (heartbeat.overdue()) {
+            log.warn("event=shard_heartbeat_lost node={} live={} action=reconnect", node, live != null);
+            heartbeat.seen(); // the next attempt gets a deadline of its own
             disconnect();
-            return;
-        }
-        try {
-            if (echo == null) {
-                echo = new Jedis(node, topology.clientConfig());
-            }
-            echo.sendCommand(Protocol.Command.SPUBLISH, keepalive, "echo");
-        } catch (RuntimeException e) {
-            closeEcho(); // the deadline decides whether the subscription is lost too
-        }
-    }
-
-    private void closeEcho() {
-        if (echo != null) {
-            try {
-                echo.close();
-            } catch (RuntimeException ignored) {
-                // already broken
-            }
-            echo = null;
+        } else if (live != null) {
+            heartbeat.send(keepalive);
         }
     }
 
@@ -251,6 +234,7 @@ final class ShardLink {
 
     void close() {
         closed = true;
+        heartbeat.close();
         disconnect();
         thread.interrupt(); // out of a backoff sleep
         try {
@@ -260,10 +244,7 @@ final class ShardLink {
         }
     }
 
-    /** Called by the broker's timer thread (the only one that beats) when the link is closed for good. */
-    void closeHeartbeat() {
-        closeEcho();
-    }
+
 
     /** Receives on the link's thread. Nothing may escape these callbacks: it would end the subscription. */
     private final class Subscription extends JedisShardedPubSub {
@@ -300,7 +281,7 @@ final class ShardLink {
             } finally {
                 lock.unlock();
             }
-            lastEchoNanos = System.nanoTime();
+            heartbeat.seen();
             log.info("event=shard_link_up node={} channels={}", node, covered.size());
             events.linkUp(ShardLink.this, covered);
             elsewhere.forEach(c -> events.moved(ShardLink.this, c));
@@ -333,7 +314,7 @@ final class ShardLink {
         public void onSMessage(String channel, String message) {
             try {
                 if (channel.equals(keepalive)) {
-                    lastEchoNanos = System.nanoTime();
+                    heartbeat.seen();
                 } else {
                     events.message(channel, message);
                 }

@@ -55,7 +55,7 @@ class ClusterDeliveryTest {
         Assumptions.assumeTrue(LocalRedisCluster.available(), "needs redis-server 7+ and redis-cli (apt-get install redis-server redis-tools)");
         redis = LocalRedisCluster.start(31300);
         cluster = new ChatCluster(2, Map.of("WS_RATE_PER_SECOND", "200", "WS_RATE_BURST", "200"), redis);
-        cluster.createUsers("alice", "bob", "carol", "fsend", "frecv", "msend", "mrecv");
+        cluster.createUsers("alice", "bob", "carol", "fsend", "frecv", "msend", "mrecv", "pwatcher", "pwatched");
         cluster.createUsers(IntStream.range(0, 20).mapToObj(i -> "other" + i).toArray(String[]::new));
         api = new Api(cluster);
     }
@@ -114,8 +114,30 @@ class ClusterDeliveryTest {
         }
     }
 
+    /** Presence runs on the cluster too (its keys under {presence}, in one slot): across instances, both ways. */
     @Test
     @Order(2)
+    void presenceIsSeenAcrossInstances() {
+        ok(api.call(0, "POST", "/api/conversations", "pwatcher", Map.of("kind", "direct", "with", "pwatched")));
+        WsClient watcher = cluster.connect(0, "pwatcher");
+        try {
+            watcher.sendJson(Map.of("type", "watch", "users", List.of("pwatched")));
+            assertEquals(false, presenceOf(watcher, "pwatched").get("online").getAsBoolean());
+            WsClient watched = cluster.connect(1, "pwatched");
+            assertEquals(true, presenceOf(watcher, "pwatched").get("online").getAsBoolean(), "came online on the other instance");
+            watched.close();
+            assertEquals(false, presenceOf(watcher, "pwatched").get("online").getAsBoolean(), "went offline");
+        } finally {
+            watcher.close();
+        }
+    }
+
+    private static JsonObject presenceOf(WsClient client, String user) {
+        return client.next(f -> "presence".equals(f.get("type").getAsString()) && user.equals(f.get("user").getAsString()), WAIT);
+    }
+
+    @Test
+    @Order(3)
     void aPrimaryKilledUnderTrafficLosesNothingAcked() {
         underTraffic("fsend", "frecv", at -> {
             long started = System.nanoTime();
@@ -126,7 +148,7 @@ class ClusterDeliveryTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void aSlotMigratedUnderTrafficLosesNothingAcked() {
         underTraffic("msend", "mrecv", at -> {
             int slot = slotOf("mrecv");

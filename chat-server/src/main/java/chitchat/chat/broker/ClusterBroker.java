@@ -42,6 +42,8 @@ public final class ClusterBroker implements Broker, ShardLink.Events {
     private static final long CONFIRM_MS = 3000;
     private static final long MOVED_RETRY_MS = 300;
     private static final long DOWN_CHECK_MS = 500;
+    /** After this, a map that still names the old owner is believed (the slot may have moved back). */
+    private static final long MOVED_TRUST_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final String instanceId = UUID.randomUUID().toString();
     private final Delivery delivery;
@@ -50,8 +52,11 @@ public final class ClusterBroker implements Broker, ShardLink.Events {
     private final Map<HostAndPort, ShardLink> links = new ConcurrentHashMap<>();
     /** Every user with a connection here. */
     private final Set<String> wanted = ConcurrentHashMap.newKeySet();
-    /** Channels the server dropped, and the node that dropped them: not to be put back there while the map lags. */
-    private final Map<String, HostAndPort> movedFrom = new ConcurrentHashMap<>();
+    /** A channel the server dropped: the node that dropped it, and when. */
+    private record Moved(HostAndPort from, long nanos) { }
+
+    /** Channels not to be put back on the node that dropped them while the map lags (for {@link #MOVED_TRUST_NANOS}). */
+    private final Map<String, Moved> movedFrom = new ConcurrentHashMap<>();
     private final ReentrantLock routing = new ReentrantLock();
     private final AtomicBoolean reconcilePending = new AtomicBoolean();
     private final ScheduledExecutorService timer =
@@ -170,9 +175,11 @@ public final class ClusterBroker implements Broker, ShardLink.Events {
                 primaries.forEach(p -> links.computeIfAbsent(p, node -> new ShardLink(node, topology, this, echoDeadline)));
                 List<String> channels = new ArrayList<>(wanted.stream().map(Broker::channel).toList());
                 channels.add(CONTROL_CHANNEL);
+                movedFrom.keySet().retainAll(Set.copyOf(channels)); // users gone meanwhile
                 for (String channel : channels) {
                     HostAndPort owner = map.ownerOf(channel);
-                    if (owner.equals(movedFrom.get(channel))) {
+                    Moved moved = movedFrom.get(channel);
+                    if (moved != null && owner.equals(moved.from()) && System.nanoTime() - moved.nanos() < MOVED_TRUST_NANOS) {
                         lagging = true; // the map has not caught up with the move yet
                         continue;
                     }
@@ -243,7 +250,7 @@ public final class ClusterBroker implements Broker, ShardLink.Events {
 
     @Override
     public void moved(ShardLink link, String channel) {
-        movedFrom.put(channel, link.node());
+        movedFrom.put(channel, new Moved(link.node(), System.nanoTime()));
         requestReconcile(link.node(), 0);
     }
 

@@ -142,8 +142,40 @@ class ClusterBrokerTest {
         assertEquals(USERS.size(), brokerB.subscriptions());
     }
 
+    /**
+     * {@code redis-cli --cluster reshard} as an operator runs it: it moves a primary's lowest slots, so a user is made
+     * up whose channel falls among them. Every user of the moved slots, and only they, resync; delivery goes on.
+     */
     @Test
     @Order(3)
+    void aReshardMovesSeveralSlotsAndOnlyTheirUsersResync() throws InterruptedException {
+        int count = 20;
+        var from = redis.nodes().stream().filter(n -> n.primary() && !n.failed()).findFirst().orElseThrow();
+        var to = redis.nodes().stream().filter(n -> n.primary() && !n.failed() && n.port() != from.port()).findFirst().orElseThrow();
+        Set<Integer> lowest = new java.util.TreeSet<>();
+        from.slots().stream().sorted(java.util.Comparator.comparingInt(r -> r[0])).forEach(r -> {
+            for (int slot = r[0]; slot <= r[1] && lowest.size() < count; slot++) {
+                lowest.add(slot);
+            }
+        });
+        String user = java.util.stream.IntStream.range(0, 1_000_000).mapToObj(i -> "rs" + i)
+                .filter(u -> lowest.contains(SlotMap.slot(Broker.channel(u)))).findFirst().orElseThrow();
+        brokerB.subscribe(user);
+        b.resynced.clear();
+        redis.reshard(from.port(), to.port(), count);
+        List<String> moved = new ArrayList<>(USERS.stream().filter(u -> lowest.contains(SlotMap.slot(Broker.channel(u)))).toList());
+        moved.add(user);
+        awaitTrue(() -> b.resynced.containsAll(moved), "the resharded slots' users are resynced");
+        assertEquals(Set.copyOf(moved), Set.copyOf(b.resynced), "only they");
+        assertEquals(to.port(), redis.ownerOf(SlotMap.slot(Broker.channel(user))).port(), "the slot did move");
+        b.delivered.clear();
+        brokerA.publish(user, "resharded");
+        assertEquals(user + ":resharded", b.next());
+        brokerB.unsubscribe(user);
+    }
+
+    @Test
+    @Order(4)
     void aKilledPrimarysUsersResyncOnceItsReplicaTookOver() throws InterruptedException {
         String victim = "u0";
         int slot = SlotMap.slot(Broker.channel(victim));
@@ -176,7 +208,7 @@ class ClusterBrokerTest {
      * just carry on after the thaw, and what was published meanwhile would never be caught up.
      */
     @Test
-    @Order(4)
+    @Order(5)
     void aFrozenPrimaryIsFoundByTheHeartbeatAndItsUsersResync() throws InterruptedException {
         var orphan = redis.nodes().stream().filter(n -> n.primary() && !n.failed()
                 && redis.nodes().stream().noneMatch(r -> !r.primary() && !r.failed() && r.replicaOf(n.id()))).findFirst().orElseThrow();

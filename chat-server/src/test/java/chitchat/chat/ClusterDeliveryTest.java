@@ -53,7 +53,7 @@ class ClusterDeliveryTest {
     @BeforeAll
     static void start() {
         Assumptions.assumeTrue(LocalRedisCluster.available(), "needs redis-server 7+ and redis-cli (apt-get install redis-server redis-tools)");
-        redis = LocalRedisCluster.start(31300);
+        redis = LocalRedisCluster.start(31400); // ports 31400-31405, bus 31500-31505: clear of ClusterBrokerTest's
         cluster = new ChatCluster(2, Map.of("WS_RATE_PER_SECOND", "200", "WS_RATE_BURST", "200"), redis);
         cluster.createUsers("alice", "bob", "carol", "fsend", "frecv", "msend", "mrecv", "pwatcher", "pwatched");
         cluster.createUsers(IntStream.range(0, 20).mapToObj(i -> "other" + i).toArray(String[]::new));

@@ -69,6 +69,8 @@ public final class LocalRedisCluster implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         LocalRedisCluster cluster = new LocalRedisCluster(basePort, dir);
+        // A JVM that ends without close() (a test run cut short, Ctrl-C) must not leave six servers behind.
+        Runtime.getRuntime().addShutdownHook(new Thread(cluster::close, "redis-cluster-stop"));
         try {
             for (int i = 0; i < NODES; i++) {
                 cluster.startNode(basePort + i);
@@ -311,7 +313,7 @@ public final class LocalRedisCluster implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         processes.values().forEach(Process::destroyForcibly); // SIGKILL ends a frozen node too
         for (Process p : processes.values()) {
             try {
@@ -330,8 +332,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 
     /** Runs a cluster until killed (Ctrl-C): {@code make run-cluster} with {@code REDIS_MODE=cluster}. */
     public static void main(String[] args) throws InterruptedException {
-        LocalRedisCluster cluster = start(args.length > 0 ? Integer.parseInt(args[0]) : 31000);
-        Runtime.getRuntime().addShutdownHook(new Thread(cluster::close));
+        LocalRedisCluster cluster = start(args.length > 0 ? Integer.parseInt(args[0]) : 6400);
         System.out.println("REDIS_CLUSTER_NODES=" + cluster.seeds());
         Thread.currentThread().join();
     }

@@ -76,7 +76,7 @@ public final class ClusterBroker implements Broker, ShardLink.Events {
         this.delivery = delivery;
         this.topology = topology;
         this.echoDeadline = echoDeadline;
-        this.publisher = new ClusterPublisher(topology);
+        this.publisher = new ClusterPublisher(topology, hint -> requestReconcile(hint, 0));
         timer.execute(() -> reconcile(null, true));
         timer.scheduleWithFixedDelay(() -> reconcile(null, true), PERIOD_MS, PERIOD_MS, TimeUnit.MILLISECONDS);
         // Beats on a thread of their own: a reconcile waiting on a frozen node must not make healthy links overdue.
@@ -256,7 +256,7 @@ public final class ClusterBroker implements Broker, ShardLink.Events {
 
     @Override
     public void linkDown(ShardLink link) {
-        requestReconcile(link.node(), 0);
+        requestReconcile(null, 0); // not the node that just failed: it is the one least likely to answer
     }
 
     @Override

@@ -39,6 +39,7 @@ final class ClusterPublisher {
     private record Item(String channel, String payload, long queuedNanos) { }
 
     private final Topology topology;
+    private final java.util.function.Consumer<HostAndPort> refresh;
     private final BlockingQueue<Item> queue = new ArrayBlockingQueue<>(MAX_QUEUED);
     /** Publishes to send again, oldest first; only the publisher thread touches it, and the maps below. */
     private final ArrayDeque<Item> retry = new ArrayDeque<>();
@@ -49,8 +50,13 @@ final class ClusterPublisher {
     private volatile boolean overflowed;
     private volatile boolean closed;
 
-    ClusterPublisher(Topology topology) {
+    /**
+     * {@code refresh} asks for a topology refresh (with a node to ask first, or null) on another thread: a refresh
+     * can wait seconds on an unreachable node, and the other shards' publishes must not wait with it.
+     */
+    ClusterPublisher(Topology topology, java.util.function.Consumer<HostAndPort> refresh) {
         this.topology = topology;
+        this.refresh = refresh;
         this.thread = Thread.ofPlatform().name("redis-cluster-publisher").daemon().start(this::run);
     }
 
@@ -101,12 +107,12 @@ final class ClusterPublisher {
     private boolean send(List<Item> batch) {
         SlotMap map = topology.current();
         Map<HostAndPort, List<Item>> byNode = new HashMap<>();
-        boolean refresh = map == null;
+        boolean stale = map == null;
         for (Item item : batch) {
             HostAndPort owner = map == null ? null : map.ownerOf(item.channel());
             if (owner == null || System.nanoTime() < retryAtNanos.getOrDefault(owner, 0L)) {
                 keep(item);
-                refresh = true; // its shard may have failed over by now: the refresh is rate-limited
+                stale = true; // its shard may have failed over by now
             } else {
                 byNode.computeIfAbsent(owner, n -> new ArrayList<>()).add(item);
             }
@@ -128,11 +134,11 @@ final class ClusterPublisher {
                         answers.get(k).get();
                         sent = true;
                     } catch (JedisRedirectionException e) {
-                        refresh = true;
+                        stale = true;
                         refreshFrom = e.getTargetNode();
                         keep(group.getValue().get(k));
                     } catch (JedisDataException e) { // CLUSTERDOWN, TRYAGAIN: the slot is in transition
-                        refresh = true;
+                        stale = true;
                         keep(group.getValue().get(k));
                     }
                 }
@@ -142,11 +148,11 @@ final class ClusterPublisher {
                 retryAtNanos.put(node, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Backoff.RECONNECT.millis(failed - 1)));
                 log.warn("event=cluster_publish_failed node={} count={} attempt={} error=\"{}\"", node, group.getValue().size(), failed, e.getMessage());
                 group.getValue().forEach(this::keep);
-                refresh = true;
+                stale = true;
             }
         }
-        if (refresh && !closed) {
-            topology.refresh(refreshFrom);
+        if (stale && !closed) {
+            refresh.accept(refreshFrom);
         }
         return sent;
     }

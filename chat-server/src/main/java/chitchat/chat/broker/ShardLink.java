@@ -115,6 +115,7 @@ final class ShardLink {
             if (wanted.remove(channel)) {
                 dropped.add(channel);
             }
+            unconfirmed.remove(channel);
         }
         onLink(s -> bySlot(dropped).forEach(group -> {
             for (String channel : group) {

@@ -27,6 +27,8 @@ public final class Topology {
     private final List<HostAndPort> seeds;
     private final JedisClientConfig config;
     private volatile SlotMap current;
+    /** Nodes that did not answer the last refresh: asked last next time (a black-holed one costs a 2 s timeout). */
+    private Set<HostAndPort> unanswered = Set.of();
     private long lastRefreshNanos;
     private long version;
 
@@ -68,14 +70,18 @@ public final class Topology {
             ask.addAll(current.nodes());
         }
         ask.addAll(seeds);
+        List<HostAndPort> order = new ArrayList<>(ask);
+        order.sort(java.util.Comparator.comparing(unanswered::contains)); // stable: answered ones first, in order
+        Set<HostAndPort> failed = new java.util.HashSet<>();
         List<String> errors = new ArrayList<>();
-        for (HostAndPort node : ask) {
+        for (HostAndPort node : order) {
             try (Jedis jedis = new Jedis(node, config)) {
                 SlotMap fresh = SlotMap.parse(jedis.clusterSlots());
                 if (!fresh.complete()) {
                     errors.add(node + ": slots not all covered");
                     continue; // a node that has not yet learned of a failover; another may have
                 }
+                unanswered = failed;
                 if (!fresh.sameAs(current)) {
                     log.info("event=cluster_topology primaries={} from={}", fresh.primaries(), node);
                     current = fresh;
@@ -84,8 +90,10 @@ public final class Topology {
                 return current;
             } catch (RuntimeException e) {
                 errors.add(node + ": " + e.getMessage());
+                failed.add(node);
             }
         }
+        unanswered = failed;
         log.warn("event=cluster_topology_unavailable errors=\"{}\"", errors);
         return current;
     }

@@ -22,6 +22,7 @@ help:
 	@echo "make test         install test tools if missing, then run every test (the client's in Node, then Maven's)"
 	@echo "make build        build the service jars (auth-server, chat-server) and the dev launcher"
 	@echo "make run-cluster  one auth-server, two chat-servers, a real Redis, one store: chat across instances"
+	@echo "                  (REDIS_MODE=cluster make run-cluster: a local 3+3 Redis Cluster, sharded Pub/Sub)"
 	@echo "make lint         check CloudFormation, workflows, compose, nginx and shell scripts"
 	@echo "make bench        measure throughput, latency, connections and history cost"
 	@echo "make clean        remove build output (data/ is kept)"

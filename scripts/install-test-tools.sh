@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Installs what the tests need and a fresh machine lacks: a real Redis, a headless browser with its driver, and
+# Installs what the tests need and a fresh machine lacks: a real Redis (and redis-cli, which forms the Redis Cluster
+# of the cluster-broker tests), a headless browser with its driver, and
 # Node.js for the browser client's own tests (node --test, no packages).
 # Uses apt when running as root; otherwise says what is missing (tests then fall back to the Redis binary
-# bundled in the embedded-redis artifact, and browser tests skip with a message).
+# bundled in the embedded-redis artifact, the Redis Cluster tests and browser tests skip with a message).
 set -euo pipefail
 
 need=()
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+command -v redis-cli >/dev/null 2>&1 || need+=(redis-tools)
 [[ -x /usr/bin/chromium ]] || need+=(chromium)
 [[ -x /usr/bin/chromedriver ]] || need+=(chromium-driver)
 command -v node >/dev/null 2>&1 || need+=(nodejs)

@@ -5,6 +5,10 @@
 #   browser B -> gateway :8090 -> auth-server :8081, chat-server 2 (HTTP :8092, WS :8093)
 #   both chat-servers <-> one real Redis (pub/sub) and one store (embedded MongoDB-wire server, or MONGO_URI)
 #
+# REDIS_MODE=cluster: a local Redis Cluster instead of one Redis (3 primaries + 3 replicas on ports
+# $REDIS_CLUSTER_PORT.. +5, cluster bus +100; needs redis-server and redis-cli 7+), and the chat-servers use sharded
+# Pub/Sub over it (REDIS_CLUSTER_NODES).
+#
 # Open the two URLs in two different browsers (or one normal and one private window: cookies are per host,
 # not per port) and chat across the instances. Ctrl-C stops everything.
 set -euo pipefail
@@ -16,6 +20,8 @@ AUTH_JAR=auth-server/target/auth-server.jar
 CHAT_JAR=chat-server/target/chat-server.jar
 DATA="${DATA_DIR:-./data}/cluster"
 REDIS_PORT="${REDIS_PORT:-6390}"
+REDIS_MODE="${REDIS_MODE:-single}"
+REDIS_CLUSTER_PORT="${REDIS_CLUSTER_PORT:-6400}"
 STORE_PORT="${STORE_PORT:-27027}"
 LOGS="$DATA/logs"
 mkdir -p "$LOGS"
@@ -53,12 +59,30 @@ wait_port() { # port, name
   exit 1
 }
 
-if command -v redis-server >/dev/null 2>&1; then
-  start redis redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no
+if [[ "$REDIS_MODE" == cluster ]]; then
+  command -v redis-cli >/dev/null 2>&1 || { echo "REDIS_MODE=cluster needs redis-server and redis-cli 7+: apt-get install redis-server redis-tools" >&2; exit 1; }
+  start redis-cluster "$JAVA" -cp "$DEV_JAR" chitchat.testbed.LocalRedisCluster "$REDIS_CLUSTER_PORT"
+  for _ in $(seq 1 300); do # it prints the seed list once every node says cluster_state:ok
+    grep -q '^REDIS_CLUSTER_NODES=' "$LOGS/redis-cluster.log" 2>/dev/null && break
+    sleep 0.2
+  done
+  REDIS_CLUSTER_NODES="$(sed -n 's/^REDIS_CLUSTER_NODES=//p' "$LOGS/redis-cluster.log")"
+  [[ -n "$REDIS_CLUSTER_NODES" ]] || { echo "the Redis Cluster did not come up; see $LOGS/redis-cluster.log" >&2; exit 1; }
+  export REDIS_CLUSTER_NODES
+  REDIS_SHOWN="cluster $REDIS_CLUSTER_NODES"
+elif [[ "$REDIS_MODE" == single ]]; then
+  if command -v redis-server >/dev/null 2>&1; then
+    start redis redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no
+  else
+    start redis "$JAVA" -cp "$DEV_JAR" chitchat.testbed.LocalRedis "$REDIS_PORT"
+  fi
+  wait_port "$REDIS_PORT" redis
+  export REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
+  REDIS_SHOWN="$REDIS_URL"
 else
-  start redis "$JAVA" -cp "$DEV_JAR" chitchat.testbed.LocalRedis "$REDIS_PORT"
+  echo "REDIS_MODE must be single (the default) or cluster, got '$REDIS_MODE'" >&2
+  exit 1
 fi
-wait_port "$REDIS_PORT" redis
 
 if [[ -z "${MONGO_URI:-}" ]]; then
   start store "$JAVA" -cp "$CHAT_JAR" chitchat.store.EmbeddedMongoMain --port "$STORE_PORT" --data-dir "$DATA/store"
@@ -66,7 +90,6 @@ if [[ -z "${MONGO_URI:-}" ]]; then
   export MONGO_URI="mongodb://127.0.0.1:$STORE_PORT"
 fi
 
-export REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
 export DATA_DIR="$DATA"   # the dev JWT key is shared through it
 export ALLOWED_ORIGINS="http://localhost:8080,http://127.0.0.1:8080,http://localhost:8090,http://127.0.0.1:8090"
 export TRUST_PROXY=true
@@ -92,7 +115,7 @@ cat <<EOM
 Chit-Chat cluster is running (logs in $LOGS):
   chat instance 1: http://localhost:8080   (chat-server 1, WebSocket :8083)
   chat instance 2: http://localhost:8090   (chat-server 2, WebSocket :8093)
-  auth-server:     http://localhost:8081/healthz   redis: $REDIS_URL   store: ${MONGO_URI}
+  auth-server:     http://localhost:8081/healthz   redis: $REDIS_SHOWN   store: ${MONGO_URI}
 Open one URL per browser and chat across the two instances. Ctrl-C stops everything.
 EOM
 wait

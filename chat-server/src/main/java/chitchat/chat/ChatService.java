@@ -2,6 +2,8 @@ package chitchat.chat;
 
 import chitchat.chat.metrics.ChatMetrics;
 import chitchat.chat.broker.Broker;
+import chitchat.chat.broker.ClusterBroker;
+import chitchat.chat.broker.Topology;
 import chitchat.chat.broker.LocalBroker;
 import chitchat.chat.broker.RedisBroker;
 import chitchat.chat.conversations.Conversations;
@@ -126,7 +128,10 @@ public final class ChatService implements AutoCloseable {
         ChatMetrics metrics = new ChatMetrics(meters);
         metrics.storeCommands(store.commands());
         ConnectionRegistry registry = new ConnectionRegistry();
-        Broker broker = config.redisUrl().<Broker>map(uri -> new RedisBroker(uri, registry)).orElseGet(() -> new LocalBroker(registry));
+        // One Redis (REDIS_URL), a Redis Cluster (REDIS_CLUSTER_NODES: sharded Pub/Sub), or neither (one instance).
+        Topology cluster = config.redisClusterNodes().isEmpty() ? null : new Topology(config.redisClusterNodes(), config.redisClusterTls());
+        Broker broker = cluster != null ? new ClusterBroker(cluster, registry)
+                : config.redisUrl().<Broker>map(uri -> new RedisBroker(uri, registry)).orElseGet(() -> new LocalBroker(registry));
         registry.attach(broker);
         Fanout fanout = (members, payload) -> members.forEach(member -> metrics.published(broker.publish(member, payload)));
 
@@ -139,7 +144,7 @@ public final class ChatService implements AutoCloseable {
 
         ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("ws-timers").daemon().factory());
         timers.setRemoveOnCancelPolicy(true); // a closed connection's expiry timer must not keep it in memory for a day
-        Presence presence = Presence.start(env, config.redisUrl(), store.database(), conversations, broker);
+        Presence presence = Presence.start(env, config.redisUrl(), cluster, store.database(), conversations, broker);
         registry.attach(presence);
         Connection.Handler relay = new Relay(messages, conversations, users, fanout, metrics, presence);
         InetSocketAddress wsAddress = new InetSocketAddress(bindAddress, wsPort);

@@ -13,6 +13,10 @@ import java.util.Optional;
  * @param mongoUri       a real MongoDB, or empty for the embedded store under {@code dataDir}
  * @param mongoDb        database name
  * @param redisUrl       Redis for cross-instance delivery, or empty for the in-process broker
+ * @param redisClusterNodes seed nodes ({@code host:port}) of a Redis Cluster for sharded Pub/Sub
+ *                       ({@code REDIS_CLUSTER_NODES}), or empty; exclusive with {@code REDIS_URL}
+ * @param redisClusterTls whether the cluster's nodes are reached over TLS ({@code REDIS_CLUSTER_TLS}, as ElastiCache
+ *                       with encryption in transit needs)
  * @param allowedOrigins origins allowed for CORS, POST and the WebSocket handshake
  * @param cookieSecure   whether the auth cookie carries {@code Secure}
  * @param dataDir        where embedded data (store files, the dev JWT key) lives
@@ -24,6 +28,8 @@ public record Config(
         Optional<String> mongoUri,
         String mongoDb,
         Optional<URI> redisUrl,
+        List<String> redisClusterNodes,
+        boolean redisClusterTls,
         List<String> allowedOrigins,
         boolean cookieSecure,
         Path dataDir,
@@ -37,11 +43,18 @@ public record Config(
      * @param ownOrigins      the origins this process serves pages from, used when ALLOWED_ORIGINS is unset
      */
     public static Config from(Env env, int defaultHttpPort, List<String> ownOrigins) {
+        Optional<URI> redisUrl = env.optional("REDIS_URL").map(Config::redisUri);
+        List<String> clusterNodes = env.optional("REDIS_CLUSTER_NODES").map(Config::clusterNodes).orElse(List.of());
+        if (redisUrl.isPresent() && !clusterNodes.isEmpty()) {
+            throw new ConfigException("set REDIS_URL (one Redis) or REDIS_CLUSTER_NODES (a Redis Cluster), not both");
+        }
         return new Config(
                 env.integer("HTTP_PORT", defaultHttpPort, 0, 65535),
                 env.optional("MONGO_URI"),
                 env.string("MONGO_DB", "chitchat"),
-                env.optional("REDIS_URL").map(Config::redisUri),
+                redisUrl,
+                clusterNodes,
+                env.bool("REDIS_CLUSTER_TLS", false),
                 env.optional("ALLOWED_ORIGINS").map(Config::origins).orElse(ownOrigins),
                 env.bool("COOKIE_SECURE", false),
                 Path.of(env.string("DATA_DIR", "./data")).toAbsolutePath().normalize(),
@@ -74,6 +87,20 @@ public record Config(
             // reported below
         }
         throw new ConfigException("REDIS_URL must look like redis://[user:pass@]host:port or rediss://..., got '" + redact(raw) + "'");
+    }
+
+    /** {@code host:port,host:port}: a cluster's seed nodes; any one reachable is enough to learn the rest. */
+    private static List<String> clusterNodes(String raw) {
+        List<String> nodes = Arrays.stream(raw.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        for (String node : nodes) {
+            if (!node.matches("[A-Za-z0-9.\\-]+:\\d{1,5}")) {
+                throw new ConfigException("REDIS_CLUSTER_NODES entries must look like host:port, got '" + node + "'");
+            }
+        }
+        if (nodes.isEmpty()) {
+            throw new ConfigException("REDIS_CLUSTER_NODES is set but names no host:port");
+        }
+        return nodes;
     }
 
     private static List<String> origins(String raw) {

@@ -45,6 +45,22 @@ class ConfigTest {
     }
 
     @Test
+    void aRedisClusterIsNamedByItsSeedNodesAndExcludesASingleRedis() {
+        assertEquals(List.of(), config().redisClusterNodes());
+        Config cluster = config("REDIS_CLUSTER_NODES", " cache-1:6379, 10.0.0.2:7000 ,", "REDIS_CLUSTER_TLS", "true");
+        assertEquals(List.of("cache-1:6379", "10.0.0.2:7000"), cluster.redisClusterNodes());
+        assertTrue(cluster.redisClusterTls());
+        assertEquals(Optional.empty(), cluster.redisUrl());
+        for (String bad : List.of("cache-1", "redis://cache:6379", "host:port", ",")) {
+            ConfigException e = assertThrows(ConfigException.class, () -> config("REDIS_CLUSTER_NODES", bad), bad);
+            assertTrue(e.getMessage().contains("REDIS_CLUSTER_NODES"), e.getMessage());
+        }
+        ConfigException both = assertThrows(ConfigException.class,
+                () -> config("REDIS_URL", "redis://cache:6379", "REDIS_CLUSTER_NODES", "cache-1:6379"));
+        assertTrue(both.getMessage().contains("not both"), both.getMessage());
+    }
+
+    @Test
     void readsEverySetting() {
         Config config = config("HTTP_PORT", "0", "MONGO_URI", "mongodb://db:27017", "MONGO_DB", "chat",
                 "REDIS_URL", "redis://cache:6379", "ALLOWED_ORIGINS", "https://chat.example.com",

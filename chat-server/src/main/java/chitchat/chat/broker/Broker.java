@@ -12,6 +12,9 @@ public interface Broker extends AutoCloseable {
 
         /** Deliveries may have been missed (the broker link was down): tell every connection to catch up. */
         void resync();
+
+        /** As {@link #resync()}, for {@code users}' connections only (one cluster shard's users, or a moved slot's). */
+        void resync(java.util.Collection<String> users);
     }
 
     static String channel(String user) {

@@ -14,7 +14,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
@@ -53,7 +52,6 @@ public final class RedisBroker implements Broker {
     private static final String RESYNC_PREFIX = "resync:";
     private static final Duration HEARTBEAT = Duration.ofSeconds(5);
     private static final Duration PONG_DEADLINE = Duration.ofSeconds(15);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
     private static final int MAX_QUEUED_PUBLISHES = 65_536;
     private static final int MAX_PIPELINE = 512;
 
@@ -220,24 +218,23 @@ public final class RedisBroker implements Broker {
     }
 
     private void subscribeLoop() {
-        long backoffMillis = 100;
+        int attempt = 0;
         while (!closed) {
             try (Jedis jedis = new Jedis(uri, 3000, 0)) { // read timeout 0: a subscription waits indefinitely; the heartbeat watches it
                 subscriberConnection = jedis;
                 lastPongNanos = System.nanoTime();
                 Listener fresh = new Listener();
                 jedis.subscribe(fresh, CONTROL_CHANNEL); // returns when the link ends
-                backoffMillis = 100;
+                attempt = 0;
             } catch (RuntimeException e) {
                 if (!closed) {
-                    log.warn("event=redis_link_down uri={} error=\"{}\" retry_ms={}", Config.redact(uri.toString()), e.getMessage(), backoffMillis);
+                    log.warn("event=redis_link_down uri={} error=\"{}\" attempt={}", Config.redact(uri.toString()), e.getMessage(), attempt);
                 }
             } finally {
                 markDown();
             }
             if (!closed) {
-                sleep(backoffMillis + ThreadLocalRandom.current().nextLong(backoffMillis / 2 + 1));
-                backoffMillis = Math.min(backoffMillis * 2, MAX_BACKOFF.toMillis());
+                Backoff.RECONNECT.sleep(attempt++);
             }
         }
     }

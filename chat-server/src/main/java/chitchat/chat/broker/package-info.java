@@ -5,6 +5,9 @@
  * one connection there, and a sender's instance publishes each new message to the receiver's channel and to the
  * sender's own (for their other devices). So any number of instances deliver to each other without knowing of
  * each other. {@link chitchat.chat.broker.LocalBroker} does this in process for a single instance;
- * {@link chitchat.chat.broker.RedisBroker} does it with Redis Pub/Sub.
+ * {@link chitchat.chat.broker.RedisBroker} does it with Redis Pub/Sub on one Redis, and
+ * {@link chitchat.chat.broker.ClusterBroker} with sharded Pub/Sub on a Redis Cluster, where each channel lives on
+ * the shard that owns its hash slot ({@link chitchat.chat.broker.Topology}, {@link chitchat.chat.broker.ShardLink},
+ * {@link chitchat.chat.broker.ClusterPublisher}).
  */
 package chitchat.chat.broker;

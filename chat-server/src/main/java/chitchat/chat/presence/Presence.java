@@ -66,8 +66,15 @@ public final class Presence implements ConnectionRegistry.Listener, AutoCloseabl
      * dead instance's users may still look online, times 1.5), else in this process's memory.
      */
     public static Presence start(Env env, Optional<URI> redis, MongoDatabase database, Conversations conversations, Broker broker) {
+        return start(env, redis, null, database, conversations, broker);
+    }
+
+    /** As above; on a Redis Cluster ({@code cluster} not null) the board's keys live in one slot there. */
+    public static Presence start(Env env, Optional<URI> redis, chitchat.chat.broker.Topology cluster, MongoDatabase database,
+            Conversations conversations, Broker broker) {
         Duration ttl = Duration.ofSeconds(env.integer("PRESENCE_TTL_SECONDS", 30, 2, 300));
-        Board board = redis.<Board>map(uri -> new RedisBoard(uri, ttl)).orElseGet(LocalBoard::new);
+        Board board = cluster != null ? new RedisBoard(BoardRedis.cluster(cluster), "{presence}:", ttl)
+                : redis.<Board>map(uri -> new RedisBoard(uri, ttl)).orElseGet(LocalBoard::new);
         return new Presence(board, database, conversations, broker);
     }
 

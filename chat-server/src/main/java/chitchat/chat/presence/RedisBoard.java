@@ -13,11 +13,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.JedisPool;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.Transaction;
@@ -49,10 +47,10 @@ import redis.clients.jedis.params.SetParams;
 final class RedisBoard implements Board {
 
     private static final Logger log = LoggerFactory.getLogger(RedisBoard.class);
-    private static final String INSTANCES = "presence:instances";
-
     private final String id = UUID.randomUUID().toString();
-    private final JedisPool pool;
+    private final BoardRedis pool;
+    /** {@code presence:}, or on a Redis Cluster {@code {presence}:}: one hash slot, so MULTI spans every key. */
+    private final String prefix;
     private final Duration ttl;
     private final ScheduledExecutorService timer =
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("presence-board").daemon().factory());
@@ -64,10 +62,12 @@ final class RedisBoard implements Board {
     private boolean registered; // touched only on the timer thread: false until the first refresh reached Redis
 
     RedisBoard(URI uri, Duration ttl) {
-        GenericObjectPoolConfig<Jedis> config = new GenericObjectPoolConfig<>();
-        config.setMaxTotal(32); // connects and closes come from many virtual threads; each command is short
-        config.setMaxWait(Duration.ofSeconds(2));
-        this.pool = new JedisPool(config, uri, 2000);
+        this(BoardRedis.single(uri), "presence:", ttl);
+    }
+
+    RedisBoard(BoardRedis pool, String prefix, Duration ttl) {
+        this.pool = pool;
+        this.prefix = prefix;
         this.ttl = ttl;
         long refreshMillis = Math.max(1000, ttl.toMillis() / 3);
         long sweepMillis = Math.max(1000, ttl.toMillis() / 2);
@@ -77,24 +77,28 @@ final class RedisBoard implements Board {
         log.info("event=presence_board_started instance={} ttl_s={}", id, ttl.toSeconds());
     }
 
-    private static String on(String user) {
-        return "presence:on:" + user;
+    private String on(String user) {
+        return prefix + "on:" + user;
     }
 
-    private static String watchers(String user) {
-        return "presence:watchers:" + user;
+    private String watchers(String user) {
+        return prefix + "watchers:" + user;
     }
 
-    private static String alive(String instance) {
-        return "presence:inst:" + instance;
+    private String alive(String instance) {
+        return prefix + "inst:" + instance;
     }
 
-    private static String users(String instance) {
-        return "presence:users:" + instance;
+    private String users(String instance) {
+        return prefix + "users:" + instance;
     }
 
-    private static String watching(String instance) {
-        return "presence:watching:" + instance;
+    private String watching(String instance) {
+        return prefix + "watching:" + instance;
+    }
+
+    private String instances() {
+        return prefix + "instances";
     }
 
     @Override
@@ -125,7 +129,7 @@ final class RedisBoard implements Board {
     }
 
     /** Takes {@code instance} out of {@code user}'s set; true when none is left (the user went offline). */
-    private static boolean removeFrom(Jedis jedis, String instance, String user) {
+    private boolean removeFrom(Jedis jedis, String instance, String user) {
         Transaction t = jedis.multi();
         t.srem(users(instance), user);
         Response<Long> removed = t.srem(on(user), instance);
@@ -206,7 +210,7 @@ final class RedisBoard implements Board {
     private void refresh() {
         try (Jedis jedis = pool.getResource()) {
             String was = jedis.set(alive(id), "1", new SetParams().ex(ttl.toSeconds()).xx());
-            jedis.sadd(INSTANCES, id);
+            jedis.sadd(instances(), id);
             if (was == null || dirty) {
                 dirty = false;
                 jedis.set(alive(id), "1", new SetParams().ex(ttl.toSeconds()));
@@ -248,11 +252,11 @@ final class RedisBoard implements Board {
     /** Finds instances whose alive key expired and, holding a per-instance lock, takes their entries out. */
     private void sweep() {
         try (Jedis jedis = pool.getResource()) {
-            for (String other : jedis.smembers(INSTANCES)) {
+            for (String other : jedis.smembers(instances())) {
                 if (other.equals(id) || jedis.exists(alive(other))) {
                     continue;
                 }
-                String lock = jedis.set("presence:sweep:" + other, id, new SetParams().nx().ex(2 * ttl.toSeconds()));
+                String lock = jedis.set(prefix + "sweep:" + other, id, new SetParams().nx().ex(2 * ttl.toSeconds()));
                 if (lock != null) {
                     takeOut(jedis, other, true);
                 }
@@ -277,7 +281,7 @@ final class RedisBoard implements Board {
             jedis.srem(watchers(parts[0]), instance + ":" + parts[1]);
         }
         jedis.del(users(instance), watching(instance), alive(instance));
-        jedis.srem(INSTANCES, instance);
+        jedis.srem(instances(), instance);
         if (report) {
             log.info("event=presence_instance_swept instance={} users={} offline={}", instance, users.size(), offline);
         }

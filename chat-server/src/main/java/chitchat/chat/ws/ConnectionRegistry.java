@@ -199,6 +199,24 @@ public final class ConnectionRegistry implements Broker.Delivery {
         all.forEach(c -> c.send(Frames.RESYNC));
     }
 
+    /** Only {@code users}' connections catch up: a cluster shard's link came back, the others never went. */
+    @Override
+    public void resync(java.util.Collection<String> users) {
+        int sent = 0;
+        for (String user : users) {
+            Slot slot = byUser.get(user);
+            if (slot != null) {
+                for (Connection connection : slot.connections) {
+                    connection.send(Frames.RESYNC);
+                    sent++;
+                }
+            }
+        }
+        if (sent > 0) {
+            log.info("event=resync users={} connections={}", users.size(), sent);
+        }
+    }
+
     public List<Connection> all() {
         List<Connection> all = new ArrayList<>();
         byUser.values().forEach(slot -> all.addAll(slot.connections));

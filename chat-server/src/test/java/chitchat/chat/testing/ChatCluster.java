@@ -4,6 +4,7 @@ import chitchat.chat.ChatServer;
 import chitchat.config.Env;
 import chitchat.store.Store;
 import chitchat.testbed.LocalRedis;
+import chitchat.testbed.LocalRedisCluster;
 import chitchat.testbed.TestMongo;
 import chitchat.token.JwtSecret;
 import chitchat.token.Tokens;
@@ -41,8 +42,18 @@ public final class ChatCluster implements AutoCloseable {
     private final Path dataDir;
 
     public ChatCluster(int instances, Map<String, String> extraEnv) {
-        this.redis = LocalRedis.start();
-        System.out.println("[test-redis] " + redis.describe() + " on port " + redis.port());
+        this(instances, extraEnv, null);
+    }
+
+    /**
+     * With {@code redisCluster} not null, the instances use it ({@code REDIS_CLUSTER_NODES}: sharded Pub/Sub) and
+     * no single Redis is started; the caller owns the Redis Cluster and closes it after this.
+     */
+    public ChatCluster(int instances, Map<String, String> extraEnv, LocalRedisCluster redisCluster) {
+        this.redis = redisCluster == null ? LocalRedis.start() : null;
+        if (redis != null) {
+            System.out.println("[test-redis] " + redis.describe() + " on port " + redis.port());
+        }
         this.store = Store.connect(TestMongo.uri(), database);
         this.users = new UserStore(store.database());
         try {
@@ -54,7 +65,8 @@ public final class ChatCluster implements AutoCloseable {
             Map<String, String> env = new HashMap<>(Map.of(
                     "HTTP_PORT", "0", "WS_PORT", "0",
                     "MONGO_URI", TestMongo.uri(), "MONGO_DB", database,
-                    "REDIS_URL", redis.url(), "JWT_SECRET", SECRET,
+                    redis != null ? "REDIS_URL" : "REDIS_CLUSTER_NODES", redis != null ? redis.url() : redisCluster.seeds(),
+                    "JWT_SECRET", SECRET,
                     "DATA_DIR", dataDir.toString(),
                     "ALLOWED_ORIGINS", "http://localhost:8080"));
             env.putAll(extraEnv);
@@ -152,7 +164,9 @@ public final class ChatCluster implements AutoCloseable {
         servers.stream().filter(java.util.Objects::nonNull).forEach(ChatServer::close);
         store.database().drop();
         store.close();
-        redis.close();
+        if (redis != null) {
+            redis.close();
+        }
         try (var files = Files.walk(dataDir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         } catch (IOException e) {

@@ -61,6 +61,7 @@ export function createChat(store, config) {
   const unsentReads = new Map(); // conversation id -> seq: read marks the socket could not take yet
   // Bumped when a session starts or ends, so an answer that arrives after logging out changes nothing.
   let generation = 0;
+  let reopened = false; // whether this session's socket has opened before: the first open needs no second user list
   const session = () => generation;
 
   const sync = createSync({ store, api, merge, session, handleFailure, onGone, onList });
@@ -110,6 +111,7 @@ export function createChat(store, config) {
 
   function startSession(username) {
     generation += 1;
+    reopened = false;
     // What an earlier page of this user left unsent is shown again, pending, and goes once the socket opens.
     store.set({ ...initialState(), phase: 'chat', me: username, outbox: sender.start(username) });
     notifier.start(username);
@@ -176,7 +178,9 @@ export function createChat(store, config) {
     watch.want(watchList(state.conversations, state.selected, state.me));
     watch.connected();
     sync.catchUp();
-    loadUsers();
+    // After a reconnect, whoever signed up meanwhile; on the first open, startSession has just asked.
+    if (reopened) loadUsers();
+    reopened = true;
   }
 
   function onClose() {

@@ -169,6 +169,9 @@ class FrameFuzzOverSocketProperties {
         Set<String> sentinelAcks = new HashSet<>();
         while (sentinelAcks.size() < 2) {
             JsonObject answer = nextOrDiagnose(fuzzer, "sentinel acks so far: " + sentinelAcks);
+            if (isOwnMessageFromAnotherConnection(answer)) {
+                continue;
+            }
             assertEquals("ack", answer.get("type").getAsString(), "sentinel answer: " + answer);
             sentinelAcks.add(answer.get("id").getAsString());
         }
@@ -197,6 +200,9 @@ class FrameFuzzOverSocketProperties {
         List<JsonObject> answers = new ArrayList<>();
         while (true) {
             JsonObject frame = nextOrDiagnose(client, "answers so far: " + answers);
+            if (isOwnMessageFromAnotherConnection(frame)) {
+                continue;
+            }
             if (frame.has("clientMsgId") && probe.equals(frame.get("clientMsgId").getAsString())) {
                 assertEquals("ack", frame.get("type").getAsString(), "the probe is a valid message: " + frame);
                 acked.add(frame.get("id").getAsString());
@@ -204,6 +210,16 @@ class FrameFuzzOverSocketProperties {
             }
             answers.add(frame);
         }
+    }
+
+    /**
+     * A message alice sent, delivered to this connection as to any other device of hers: after a frame over 16 KiB
+     * closed the fuzzer's connection, the one opened in its place may still receive what the old one sent (its
+     * publish was on its way). That is the protocol working, not an answer to a frame of this round.
+     */
+    private static boolean isOwnMessageFromAnotherConnection(JsonObject frame) {
+        return "chat msg".equals(frame.get("type").getAsString()) && frame.has("sender")
+                && "alice".equals(frame.get("sender").getAsString());
     }
 
     private static void assertDeliveriesValid(WsClient client, String receiver, Set<String> sentinels) {

@@ -1,20 +1,16 @@
 package chitchat.launcher;
 
 import com.sun.net.httpserver.Filter;
-import com.sun.net.httpserver.Headers;
-import com.sun.net.httpserver.Request;
 import com.sun.net.httpserver.HttpExchange;
 import chitchat.http.HttpServers;
 import chitchat.http.Routes;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
-import com.sun.net.httpserver.SimpleFileServer;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Serves the static client from a directory with the JDK's own file handler, plus what a page needs to be safe:
+ * Serves the static client from a directory ({@link StaticFiles}), plus what a page needs to be safe:
  * a Content-Security-Policy that allows no inline script, nosniff, no referrer, and no framing; and no directory
  * listings.
  *
@@ -35,48 +31,15 @@ final class StaticSite {
         HttpServers.context(http, "/config.json", clientConfig(wsPort)).getFilters().add(securityHeaders);
         var site = HttpServers.context(http, "/", handler(dir));
         site.getFilters().add(securityHeaders);
-        site.getFilters().add(noDirectoryListings());
     }
 
-    /**
-     * The JDK's file handler lists a directory that has no {@code index.html}, which tells a visitor every file
-     * there. It lists only for a path ending in {@code /}, so such a path is asked for as {@code .../index.html}:
-     * a directory that has one is served as before, and one that has none is the handler's own 404, the same as
-     * any other missing file's.
-     */
-    private static Filter noDirectoryListings() {
-        return Filter.adaptRequest("no directory listings", request -> {
-            URI uri = request.getRequestURI();
-            if (uri.getRawPath() == null || !uri.getRawPath().endsWith("/")) {
-                return request;
-            }
-            URI index = URI.create(uri.getRawPath() + "index.html" + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
-            return new Request() {
-                @Override
-                public URI getRequestURI() {
-                    return index;
-                }
-
-                @Override
-                public String getRequestMethod() {
-                    return request.getRequestMethod();
-                }
-
-                @Override
-                public Headers getRequestHeaders() {
-                    return request.getRequestHeaders();
-                }
-            };
-        });
-    }
-
-    /** The JDK's file handler for {@code dir}, which must hold the client. */
+    /** The files of {@code dir}, which must hold the client ({@link StaticFiles}: ETags, 304s, gzip). */
     private static HttpHandler handler(Path dir) {
         Path root = dir.toAbsolutePath().normalize();
         if (!Files.isRegularFile(root.resolve("index.html"))) {
             throw new chitchat.config.ConfigException("STATIC_DIR " + root + " holds no index.html; run from the repository root or set STATIC_DIR");
         }
-        return SimpleFileServer.createFileHandler(root);
+        return new StaticFiles(root);
     }
 
     /** Adds the security headers to every response of a context. */

@@ -324,7 +324,8 @@ export function mountConversation(store, chat) {
     // Offline, the header says so instead: on a phone the connection status in the side panel is out of sight.
     const offline = state.connection !== 'online';
     const typing = conversation.ended ? '' : typingLine(typistsIn(state.typing, conversation.id, state.me));
-    const seen = conversation.kind === 'direct' ? presenceLine(state.presence.get(conversation.name)) : '';
+    const gone = conversation.kind === 'direct' && state.deleted.includes(conversation.name);
+    const seen = conversation.kind !== 'direct' ? '' : gone ? 'account deleted' : presenceLine(state.presence.get(conversation.name));
     const key = [conversation.kind, conversation.name, offline, typing, seen, conversation.muted, conversation.ended, ...names].join('\n');
     if (key === headerKey) return;
     headerKey = key;
@@ -365,8 +366,12 @@ export function mountConversation(store, chat) {
   function render(state, { switched }) {
     const conversation = state.conversations.get(openId) || emptyConversation(openId);
     showHeader(state, conversation);
-    composer.hidden = conversation.ended;
-    ended.hidden = !conversation.ended;
+    // A direct conversation with a deleted account stays to be read; the server refuses anything written to it.
+    const partnerGone = conversation.kind === 'direct' && state.deleted.includes(conversation.name);
+    composer.hidden = conversation.ended || partnerGone;
+    ended.hidden = !conversation.ended && !partnerGone;
+    ended.textContent = partnerGone ? 'This account was deleted. You can read this chat but not write to it.'
+      : 'You are no longer a member of this group.';
     const messages = [...conversation.messages, ...entriesFor(state.outbox, openId).map((e) => pendingView(e, state.me))];
     const wasNearBottom = isNearBottom();
     // The first message on screen before this render, and where it was: the anchor for prepending.

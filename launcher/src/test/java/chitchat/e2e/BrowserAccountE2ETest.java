@@ -22,7 +22,8 @@ import org.openqa.selenium.WebElement;
  *   <li>on the laptop alice changes her password in the panel: it says so, and her phone is back at the log-in
  *       page (its session ended everywhere) while the laptop goes on;</li>
  *   <li>she deletes her account (password and the confirmation tick): back at the log-in page; bob's copy of the
- *       conversation keeps her message, its sender now "Deleted user", and she is no longer among the people.</li>
+ *       conversation keeps her message, its sender now "Deleted user", the chat is read-only, and she is no
+ *       longer among the people.</li>
  * </ul>
  * Screenshots of the panel, light and dark, at 360 and 1440 px, land in {@code target/e2e-screenshots/}.
  *
@@ -96,6 +97,8 @@ class BrowserAccountE2ETest {
                 WebElement message = bob.waitForMessage(1);
                 bob.waitUntil(d -> "Deleted user".equals(Browser.text(message.findElement(By.cssSelector(".sender")))));
                 assertTrue(bob.driver().findElements(Browser.person("alice")).isEmpty(), "not offered as someone to write to");
+                bob.waitForText(By.id("ended"), "This account was deleted. You can read this chat but not write to it.");
+                assertEquals("account deleted", Browser.text(bob.testId("conversation-subtitle")));
                 bob.screenshot("deleted-user");
             } finally {
                 laptop.screenshot();

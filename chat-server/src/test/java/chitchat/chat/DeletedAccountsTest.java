@@ -89,6 +89,8 @@ class DeletedAccountsTest {
                     .countDocuments(Filters.and(Filters.eq("conv", trip), Filters.eq("system.action", "left"))));
             Document work = cluster.store().database().getCollection("deletions").find(Filters.eq("_id", "carol")).first();
             assertTrue(work.getBoolean("done"), work.toJson());
+            assertFalse(new Deletions(cluster.store().database()).claim("carol", Instant.now(), Duration.ofMinutes(1)),
+                    "a finished deletion is never claimed again");
 
             // The direct conversation keeps its history and takes nothing new, on either instance.
             for (int instance = 0; instance < 2; instance++) {

@@ -91,7 +91,14 @@ export const api = {
   login: (username, password) => request('POST', '/api/auth/login', { username, password }),
   logout: () => request('POST', '/api/auth/logout'),
   me: () => request('GET', '/api/auth/me'),
-  users: () => request('GET', '/api/users'),
+  /** Ends every session of mine, this one included (204, the cookie cleared). */
+  logoutAll: () => request('POST', '/api/auth/logout-all'),
+  /** 403 `wrong_password` when `currentPassword` is not mine; this session goes on with a fresh cookie. */
+  changePassword: (currentPassword, newPassword) => request('POST', '/api/auth/password', { currentPassword, newPassword }),
+  /** Deletes my account for good (200, the cookie cleared); 403 `wrong_password`. */
+  deleteAccount: (password) => request('POST', '/api/auth/delete-account', { password }),
+  /** Everyone else, then every deleted account as `{username, deleted: true}`. */
+  users: () => request('GET', '/api/users?include=deleted'),
 
   /** `{conversations: [Summary...]}`, most recent activity first. */
   conversations: (limit) => request('GET', `/api/conversations${query({ limit })}`),

@@ -158,8 +158,15 @@ export function createChat(store, config) {
     try {
       const list = await api.users();
       if (current !== generation || !Array.isArray(list)) return;
-      const users = list.map((user) => user && user.username).filter((name) => typeof name === 'string').sort();
-      store.set((state) => (sameList(users, state.users) ? null : { users }));
+      const named = list.filter((user) => user && typeof user.username === 'string');
+      const users = named.filter((user) => user.deleted !== true).map((user) => user.username).sort();
+      const deleted = named.filter((user) => user.deleted === true).map((user) => user.username).sort();
+      store.set((state) => {
+        const change = {};
+        if (!sameList(users, state.users)) change.users = users;
+        if (!sameList(deleted, state.deleted)) change.deleted = deleted;
+        return Object.keys(change).length ? change : null;
+      });
     } catch (error) {
       if (current === generation) handleFailure(error);
     }
@@ -262,7 +269,8 @@ export function createChat(store, config) {
       if (message.sender === state.me && message.clientMsgId) sender.settled(message.clientMsgId);
     }
     for (const id of result.unknown) fetchDetails(id);
-    if (messages.some((m) => m.sender !== state.me && !m.system && !state.users.includes(m.sender))) loadUsers();
+    // A stranger wrote, or someone left (perhaps because their account was deleted): the directory may be stale.
+    if (messages.some((m) => m.sender !== state.me && (m.system ? m.system.action === 'left' : !state.users.includes(m.sender)))) loadUsers();
     const fromOthers = result.added.filter((m) => m.sender !== state.me);
     if (live) notifier.messagesArrived(fromOthers);
     // A muted conversation is not read out either (muting is about interruptions), unless it is the open one.
@@ -468,9 +476,49 @@ export function createChat(store, config) {
     sessionStorage.removeItem(SELECTION_KEY);
   }
 
-  /** Which panel covers part of the screen: 'new-group', 'members', 'add-member', or null. */
+  /** Which panel covers part of the screen: 'new-group', 'account', 'members', 'add-member', or null. */
   function showPanel(panel) {
     store.set({ panel });
+  }
+
+  // ---- the account ----------------------------------------------------------------------------------------------
+
+  /**
+   * Changes my password: every other session of mine ends, this one goes on (the server sets a fresh cookie).
+   * Resolves to null when done, or to the words to show (a wrong current password, throttled, the server down).
+   */
+  async function changePassword(current, next) {
+    try {
+      await api.changePassword(current, next);
+      return null;
+    } catch (error) {
+      if (error.code !== 'wrong_password' && handleFailure(error)) return null;
+      return error.message;
+    }
+  }
+
+  /** "Log out everywhere": every session of mine ends, this one too; back to the log-in page. */
+  async function logoutEverywhere() {
+    try {
+      await api.logoutAll();
+    } catch (error) {
+      if (!handleFailure(error)) return error.message;
+      return null;
+    }
+    endSession('You were logged out everywhere.');
+    return null;
+  }
+
+  /** Deletes my account for good; back to the log-in page. Resolves to the words to show when it was refused. */
+  async function deleteAccount(password) {
+    try {
+      await api.deleteAccount(password);
+    } catch (error) {
+      if (error.code !== 'wrong_password' && handleFailure(error)) return null;
+      return error.message;
+    }
+    endSession('Your account was deleted.');
+    return null;
   }
 
   // ---- notifications and mute ----------------------------------------------------------------------------------
@@ -537,6 +585,7 @@ export function createChat(store, config) {
     createGroup: groups.create, addMember: groups.addMember, removeMember: groups.removeMember,
     setRole: groups.setRole, leave: groups.leave,
     setMuted, toggleNotifications,
+    changePassword, logoutEverywhere, deleteAccount,
   };
 }
 

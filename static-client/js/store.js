@@ -62,6 +62,7 @@ export function createStore(initialState) {
  * The state. `phase` says which page shows: 'loading' (asking the server who we are), 'auth' or 'chat'.
  *
  * users:         everyone else's username, sorted (the people directory).
+ * deleted:       the deleted accounts' usernames, sorted: their old messages show "Deleted user" as the sender.
  * conversations: Map conversation id -> Conversation (see emptyConversation).
  * listLoaded:    the first `GET /api/conversations` has answered (before that, "no conversations" is not true yet).
  * selected:      the open conversation's id, or null.
@@ -81,6 +82,7 @@ export function initialState() {
     phase: 'loading',
     me: null,
     users: [],
+    deleted: [],
     filter: '',
     conversations: new Map(),
     listLoaded: false,
@@ -434,12 +436,16 @@ export function directWith(conversations, username) {
   return null;
 }
 
-/** What the directory lists: the server's users, plus anyone we share a conversation with, never me. */
-export function directoryOf(users, conversations, me) {
+/**
+ * What the directory lists: the server's users, plus anyone we share a conversation with, never me, never a
+ * deleted account (a direct conversation keeps it as a member, but nobody can write to it any more).
+ */
+export function directoryOf(users, conversations, me, deleted = []) {
   const names = new Set(users);
   for (const conversation of conversations.values()) {
     for (const member of conversation.members) names.add(member.username);
   }
   names.delete(me);
+  for (const name of deleted) names.delete(name);
   return [...names].sort();
 }

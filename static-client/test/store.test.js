@@ -182,6 +182,7 @@ test('direct conversations are found by name, never by parsing the id; the direc
   assert.equal(directWith(conversations, 'bob').id, 'x1');
   assert.equal(directWith(conversations, 'carol'), null);
   assert.deepEqual(directoryOf(['zed'], conversations, ME), ['bob', 'carol', 'zed']);
+  assert.deepEqual(directoryOf(['zed'], conversations, ME, ['carol']), ['bob', 'zed'], 'a deleted account is nobody to write to');
 });
 
 test('isMessage accepts what the contract sends and nothing half-formed', () => {

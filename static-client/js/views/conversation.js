@@ -174,13 +174,15 @@ export function mountConversation(store, chat) {
    * What a message shows beyond its own fields: its status (from the marks), and for my messages in a group
    * whether its "read by" list is open and what that list says. `signature` changes whenever any of it does.
    */
-  function lookOf(message, conversation, me) {
+  function lookOf(message, conversation, me, deleted) {
     const status = statusOf(message, conversation, me);
     const withInfo = message.sender === me && conversation.kind === 'group' && Number.isInteger(message.seq) && status !== 'failed';
     const open = withInfo && infoKey === message.key;
     const readers = open ? readersOf(message, conversation, me) : null;
     const group = conversation.kind === 'group';
-    return { status, withInfo, open, readers, group, signature: [status, withInfo, open, group, JSON.stringify(readers)].join('\n') };
+    // A deleted account's messages stay; who wrote them is shown as "Deleted user" (the name may mean nothing now).
+    const gone = message.sender !== me && deleted.includes(message.sender);
+    return { status, withInfo, open, readers, group, gone, signature: [status, withInfo, open, group, gone, JSON.stringify(readers)].join('\n') };
   }
 
   /** The ticks: an icon; in a group a button too, that opens who has read it (keyboard: Tab, then Enter). */
@@ -232,7 +234,7 @@ export function mountConversation(store, chat) {
     // Who wrote it is shown in groups only: in a direct conversation the side of the bubble says it. Screen
     // readers still hear it there (sr-only), as they do not see the sides.
     const bubble = h('div', { class: 'bubble' },
-      h('span', { class: look.group ? 'sender' : 'sender sr-only', text: mine ? 'You' : message.sender }),
+      h('span', { class: look.group ? 'sender' : 'sender sr-only', text: mine ? 'You' : look.gone ? 'Deleted user' : message.sender }),
       h('p', { class: 'text' }, textNodes(message.message)),
       meta);
     node.classList.toggle('emoji-only', isEmojiOnly(message.message));
@@ -322,7 +324,8 @@ export function mountConversation(store, chat) {
     // Offline, the header says so instead: on a phone the connection status in the side panel is out of sight.
     const offline = state.connection !== 'online';
     const typing = conversation.ended ? '' : typingLine(typistsIn(state.typing, conversation.id, state.me));
-    const seen = conversation.kind === 'direct' ? presenceLine(state.presence.get(conversation.name)) : '';
+    const gone = conversation.kind === 'direct' && state.deleted.includes(conversation.name);
+    const seen = conversation.kind !== 'direct' ? '' : gone ? 'account deleted' : presenceLine(state.presence.get(conversation.name));
     const key = [conversation.kind, conversation.name, offline, typing, seen, conversation.muted, conversation.ended, ...names].join('\n');
     if (key === headerKey) return;
     headerKey = key;
@@ -363,8 +366,12 @@ export function mountConversation(store, chat) {
   function render(state, { switched }) {
     const conversation = state.conversations.get(openId) || emptyConversation(openId);
     showHeader(state, conversation);
-    composer.hidden = conversation.ended;
-    ended.hidden = !conversation.ended;
+    // A direct conversation with a deleted account stays to be read; the server refuses anything written to it.
+    const partnerGone = conversation.kind === 'direct' && state.deleted.includes(conversation.name);
+    composer.hidden = conversation.ended || partnerGone;
+    ended.hidden = !conversation.ended && !partnerGone;
+    ended.textContent = partnerGone ? 'This account was deleted. You can read this chat but not write to it.'
+      : 'You are no longer a member of this group.';
     const messages = [...conversation.messages, ...entriesFor(state.outbox, openId).map((e) => pendingView(e, state.me))];
     const wasNearBottom = isNearBottom();
     // The first message on screen before this render, and where it was: the anchor for prepending.
@@ -385,7 +392,7 @@ export function mountConversation(store, chat) {
       }
       let entry = nodes.get(message.key);
       const mine = message.sender === state.me;
-      const look = message.system ? null : lookOf(message, conversation, state.me);
+      const look = message.system ? null : lookOf(message, conversation, state.me, state.deleted);
       if (!entry) {
         entry = { node: messageNode(message, state.me, look), message, signature: look && look.signature };
         if (settled && message.ts >= newestTs) {
@@ -451,7 +458,7 @@ export function mountConversation(store, chat) {
     const switched = state.selected !== openId;
     if (switched) showConversation(state);
     if (switched || state.conversations !== prev.conversations || state.outbox !== prev.outbox || state.me !== prev.me
-        || state.connection !== prev.connection || state.typing !== prev.typing) {
+        || state.connection !== prev.connection || state.typing !== prev.typing || state.deleted !== prev.deleted) {
       render(state, { switched });
     } else if (state.presence !== prev.presence || state.day !== prev.day) {
       // Someone came online or went: only the header can change, the messages need no render.

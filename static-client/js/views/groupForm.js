@@ -103,7 +103,7 @@ export function mountGroupForm(store, chat) {
       }
     }
     if (open && (state.users !== prev.users || state.conversations !== prev.conversations || prev.panel !== 'new-group')) {
-      const people = directoryOf(state.users, state.conversations, state.me);
+      const people = directoryOf(state.users, state.conversations, state.me, state.deleted);
       reconcile(list, people.map((username) => candidate(username).item));
     }
   });

@@ -86,7 +86,7 @@ export function mountMembers(store, chat) {
     candidates.hidden = !adding;
     if (adding) {
       const inside = new Set(conversation.members.map((m) => m.username));
-      const people = directoryOf(state.users, state.conversations, state.me).filter((name) => !inside.has(name));
+      const people = directoryOf(state.users, state.conversations, state.me, state.deleted).filter((name) => !inside.has(name));
       reconcile(candidates, people.length
         ? people.map((username) => h('li', {}, h('button', {
           type: 'button', class: 'candidate', 'data-testid': 'group-candidate', 'data-username': username,

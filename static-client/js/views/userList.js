@@ -30,7 +30,7 @@ export function mountUserList(store, chat) {
 
   function render(state) {
     const query = state.filter.trim().toLowerCase();
-    const people = directoryOf(state.users, state.conversations, state.me)
+    const people = directoryOf(state.users, state.conversations, state.me, state.deleted)
       .filter((username) => !query || username.toLowerCase().includes(query));
     const open = state.selected ? state.conversations.get(state.selected) : null;
     const focused = list.contains(document.activeElement) ? document.activeElement : null;

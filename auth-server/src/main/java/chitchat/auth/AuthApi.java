@@ -6,8 +6,10 @@ import chitchat.http.Request;
 import chitchat.http.Routes;
 import chitchat.token.Revocations;
 import chitchat.token.Tokens;
+import chitchat.users.Deletions;
 import chitchat.users.UserStore;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,7 +18,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The auth endpoints of the contract: sign up, log in, log out (this session, or every session of the user), change
- * the password, who am I, and the user list.
+ * the password, delete the account, who am I, and the user list (and the deleted names).
  *
  * <p>What costs a bcrypt hash is guarded before the hash: a sign-up checks the name is free and counts against its
  * address's sign-up limit, a login reserves an attempt on the login throttle. Logging out revokes the session in
@@ -40,9 +42,12 @@ final class AuthApi {
     private final SignupThrottle signups;
     private final Revocations revocations;
     private final SessionCookie cookie;
+    private final Deletions deletions;
 
-    AuthApi(UserStore users, Passwords passwords, Tokens tokens, LoginThrottle throttle, SignupThrottle signups, SessionCookie cookie) {
+    AuthApi(UserStore users, Deletions deletions, Passwords passwords, Tokens tokens, LoginThrottle throttle, SignupThrottle signups,
+            SessionCookie cookie) {
         this.users = users;
+        this.deletions = deletions;
         this.passwords = passwords;
         this.tokens = tokens;
         this.throttle = throttle;
@@ -58,14 +63,15 @@ final class AuthApi {
                 .post("/api/auth/logout", this::logout)
                 .post("/api/auth/logout-all", this::logoutAll)
                 .post("/api/auth/password", this::changePassword)
+                .post("/api/auth/delete-account", this::deleteAccount)
                 .get("/api/auth/me", this::me)
                 .get("/api/users", this::users);
     }
 
     private Reply signup(Request request) throws Exception {
         Credentials credentials = Credentials.from(request.jsonBody());
-        if (users.exists(credentials.username())) {
-            throw taken(); // before the hash: a taken name costs one indexed read, not a bcrypt hash
+        if (users.taken(credentials.username())) {
+            throw taken(); // before the hash: a taken name (a deleted account's too) costs one indexed read, not a bcrypt hash
         }
         String address = request.clientAddress();
         Optional<Duration> wait = signups.reserve(address);
@@ -137,9 +143,8 @@ final class AuthApi {
 
     /**
      * Changes the caller's password: {@code {"currentPassword", "newPassword"}}. The current one is checked like a
-     * login's (an attempt reserved on the login throttle before the hash), the new one by the sign-up rule. Then
-     * every other session of the caller ends, everywhere (whoever knew the old password is logged out), and this
-     * one goes on with a fresh cookie. A wrong current password is a 403, not a 401: the session itself is fine.
+     * login's ({@link #checkOwnPassword}), the new one by the sign-up rule. Then every other session of the caller
+     * ends, everywhere (whoever knew the old password is logged out), and this one goes on with a fresh cookie.
      */
     private Reply changePassword(Request request) throws Exception {
         Tokens.Session session = request.token().flatMap(tokens::verify).orElseThrow(ApiException::unauthorized);
@@ -147,40 +152,84 @@ final class AuthApi {
         com.google.gson.JsonObject body = request.jsonBody();
         String current = Credentials.password(body, "currentPassword");
         String next = Credentials.password(body, "newPassword");
-        String address = request.clientAddress();
+        checkOwnPassword(user, current, request.clientAddress(), "password_change");
+        if (!users.setPasswordHash(user, passwords.hash(next))) {
+            throw ApiException.unauthorized(); // the account is gone
+        }
+        Instant cutoff = revocations.revokeAll(user, tokens.lifetime());
+        log.info("event=password_changed user={}", user);
+        return Reply.ok(new UserView(user)).withCookie(cookie.issue(tokens.issueAfter(user, cutoff), tokens.lifetime()));
+    }
+
+    /**
+     * Deletes the caller's account: {@code {"password"}}, checked like the change of password's. In this order,
+     * so that a failure at any step (503) leaves something the user can simply ask again: the deletion is written
+     * down for the chat-servers (idempotent; they act only once the account is a tombstone), every session ends
+     * everywhere (their WebSockets close), and the account becomes a tombstone (no login, the name taken for good).
+     * Messages are kept; the chat-servers take the user out of their groups ({@link Deletions}).
+     */
+    private Reply deleteAccount(Request request) throws Exception {
+        Tokens.Session session = request.token().flatMap(tokens::verify).orElseThrow(ApiException::unauthorized);
+        String user = session.username();
+        String password = Credentials.password(request.jsonBody(), "password");
+        checkOwnPassword(user, password, request.clientAddress(), "delete_account");
+        Instant now = Instant.now();
+        deletions.record(user, now);
+        revocations.revokeAll(user, tokens.lifetime());
+        if (!users.tombstone(user, now)) {
+            throw ApiException.unauthorized(); // deleted meanwhile by another request of the same user
+        }
+        log.info("event=account_deleted user={}", user);
+        return Reply.ok(new DeletedView(user, true)).withCookie(cookie.clear());
+    }
+
+    /**
+     * Checks that {@code password} is {@code user}'s own, as a login would: an attempt reserved on the login throttle
+     * before the hash (so a stolen session cannot guess the password faster than a login could), refunded when no
+     * password was checked, cleared when it matches. A wrong password is a 403, not a 401: the session is fine.
+     * {@code action} names the log events.
+     */
+    private void checkOwnPassword(String user, String password, String address, String action) {
         Optional<Duration> wait = throttle.reserve(user, address);
         if (wait.isPresent()) {
-            log.warn("event=password_change_throttled user={} address={}", user, address);
+            log.warn("event={}_throttled user={} address={}", action, user, address);
             throw tooMany(wait.get());
         }
         boolean matches;
         try {
-            matches = passwords.matches(current, users.find(user).map(UserStore.User::passwordHash).orElse(null));
+            matches = passwords.matches(password, users.find(user).map(UserStore.User::passwordHash).orElse(null));
         } catch (RuntimeException notChecked) {
             throttle.refund(user, address);
             throw notChecked;
         }
         if (!matches) {
-            log.info("event=password_change_refused user={} address={}", user, address);
+            log.info("event={}_refused user={} address={}", action, user, address);
             throw new ApiException(403, "wrong_password", "That is not your current password.");
         }
         throttle.succeeded(user, address);
-        if (!users.setPasswordHash(user, passwords.hash(next))) {
-            throw ApiException.unauthorized(); // the account is gone
-        }
-        java.time.Instant cutoff = revocations.revokeAll(user, tokens.lifetime());
-        log.info("event=password_changed user={}", user);
-        return Reply.ok(new UserView(user)).withCookie(cookie.issue(tokens.issueAfter(user, cutoff), tokens.lifetime()));
     }
 
     private Reply me(Request request) {
         return Reply.ok(new UserView(request.requireUser(tokens)));
     }
 
+    /**
+     * Every live user but the caller; with {@code ?include=deleted}, followed by every deleted account as
+     * {@code {"username", "deleted": true}}, so that a client can show their old messages as "Deleted user". A query
+     * parameter rather than a new path: every proxy routes exactly {@code /api/users} already, and a client that
+     * does not ask sees the list as it always was. The whole list of deleted names: deletions are rare.
+     */
     private Reply users(Request request) {
         String caller = request.requireUser(tokens);
-        List<UserView> others = users.listExcept(caller).stream().map(UserView::new).toList();
-        return Reply.ok(others);
+        String include = request.query("include").orElse("");
+        if (!include.isEmpty() && !include.equals("deleted")) {
+            throw ApiException.badRequest("'include' must be \"deleted\".");
+        }
+        List<Object> list = new java.util.ArrayList<>(users.listExcept(caller).stream().map(UserView::new).toList());
+        if (include.equals("deleted")) {
+            users.deletedNames().forEach(name -> list.add(new DeletedView(name, true)));
+        }
+        return Reply.ok(list);
     }
 
     private Reply signedIn(Reply reply, String username) {
@@ -207,5 +256,9 @@ final class AuthApi {
 
     /** {@code {"username"}}, the contract's user shape. */
     record UserView(String username) {
+    }
+
+    /** {@code {"username", "deleted": true}}: a deleted account. */
+    record DeletedView(String username, boolean deleted) {
     }
 }

@@ -12,6 +12,7 @@ import chitchat.metrics.Metrics;
 import chitchat.store.Store;
 import chitchat.token.Revocations;
 import chitchat.token.Tokens;
+import chitchat.users.Deletions;
 import chitchat.users.UserStore;
 import com.sun.net.httpserver.HttpServer;
 import java.time.Clock;
@@ -101,7 +102,7 @@ public final class AuthServer implements AutoCloseable {
                 env.integer("SIGNUP_MAX_PER_ADDRESS", 10, 1, 1_000_000),
                 Duration.ofMinutes(env.integer("SIGNUP_WINDOW_MINUTES", 60, 1, 7 * 24 * 60)),
                 Clock.systemUTC());
-        AuthApi api = new AuthApi(new UserStore(store.database()), passwords, tokens, throttle, signups, new SessionCookie(config.cookieSecure()));
+        AuthApi api = new AuthApi(new UserStore(store.database()), new Deletions(store.database()), passwords, tokens, throttle, signups, new SessionCookie(config.cookieSecure()));
         return new Module(api, passwords);
     }
 

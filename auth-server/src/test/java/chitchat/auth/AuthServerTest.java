@@ -496,6 +496,77 @@ class AuthServerTest {
         assertTrue(throttled.headers().firstValue("Retry-After").isPresent());
     }
 
+    // ---- POST /api/auth/delete-account
+
+    private static String password(String password) {
+        return Json.write(Map.of("password", password));
+    }
+
+    private static List<String> listed(HttpResponse<String> users, boolean deleted) {
+        List<String> names = new ArrayList<>();
+        for (JsonElement user : com.google.gson.JsonParser.parseString(users.body()).getAsJsonArray()) {
+            JsonObject object = user.getAsJsonObject();
+            if (object.has("deleted") == deleted) {
+                names.add(object.get("username").getAsString());
+            }
+        }
+        return names;
+    }
+
+    @Test
+    void deletingWithAWrongPasswordChangesNothing() {
+        String name = fresh("ursula");
+        String token = signedUp(name);
+        assertError(http.post("/api/auth/delete-account", password("not my password"), "Cookie", "token=" + token), 403, "wrong_password");
+        assertError(http.post("/api/auth/delete-account", "{}", "Cookie", "token=" + token), 400, "invalid_input");
+        assertError(http.post("/api/auth/delete-account", password(PASSWORD)), 401, "unauthorized");
+        assertError(http.post("/api/auth/delete-account", password(PASSWORD), "Cookie", "token=" + token, "Origin", "https://evil.example"),
+                403, "forbidden_origin");
+
+        assertEquals(200, http.get("/api/auth/me", "Cookie", "token=" + token).statusCode(), "still logged in");
+        assertEquals(200, http.login(name, PASSWORD).statusCode(), "the account is as it was");
+        Document stored = db.database().getCollection("users").find(Filters.eq("username", name)).first();
+        assertFalse(stored.containsKey("deleted"), stored.toJson());
+        assertEquals(0, db.database().getCollection("deletions").countDocuments(Filters.eq("_id", name)));
+    }
+
+    @Test
+    void deletingTheAccountEndsItForGoodAndKeepsTheName() {
+        String name = fresh("vera");
+        String phone = signedUp(name);
+        String laptop = cookieValue(sessionCookie(http.login(name, PASSWORD)).orElseThrow());
+        String other = signedUp(fresh("walt"));
+        assertTrue(listed(http.get("/api/users", "Cookie", "token=" + other), false).contains(name));
+
+        HttpResponse<String> deleted = http.post("/api/auth/delete-account", password(PASSWORD), "Cookie", "token=" + phone);
+        assertEquals(200, deleted.statusCode(), deleted.body());
+        assertEquals(name, Json.string(json(deleted), "username"));
+        assertTrue(json(deleted).get("deleted").getAsBoolean());
+        assertEquals("", cookieValue(sessionCookie(deleted).orElseThrow()), "the cookie is cleared");
+
+        assertError(http.get("/api/auth/me", "Cookie", "token=" + phone), 401, "unauthorized");
+        assertError(http.get("/api/auth/me", "Cookie", "token=" + laptop), 401, "unauthorized");
+        assertError(http.login(name, PASSWORD), 401, "invalid_credentials");
+        assertError(http.signup(name, "a brand new password"), 409, "username_taken");
+        assertError(http.signup(name.toUpperCase(), PASSWORD), 409, "username_taken");
+
+        HttpResponse<String> users = http.get("/api/users", "Cookie", "token=" + other);
+        assertFalse(listed(users, false).contains(name), users.body());
+        assertFalse(listed(users, true).contains(name), "only asked for: " + users.body());
+        HttpResponse<String> withDeleted = http.get("/api/users?include=deleted", "Cookie", "token=" + other);
+        assertEquals(200, withDeleted.statusCode(), withDeleted.body());
+        assertTrue(listed(withDeleted, true).contains(name), withDeleted.body());
+        assertFalse(listed(withDeleted, false).contains(name), withDeleted.body());
+        assertError(http.get("/api/users?include=everything", "Cookie", "token=" + other), 400, "invalid_input");
+
+        Document stored = db.database().getCollection("users").find(Filters.eq("username", name)).first();
+        assertTrue(stored.getBoolean("deleted"), stored.toJson());
+        assertTrue(stored.get("deletedAt") instanceof java.util.Date, stored.toJson());
+        assertFalse(stored.containsKey("passwordHash"), "no hash is kept");
+        Document work = db.database().getCollection("deletions").find(Filters.eq("_id", name)).first();
+        assertFalse(work.getBoolean("done"), "written down for the chat-servers: " + work.toJson());
+    }
+
     // ---- GET /api/auth/me
 
     @Test

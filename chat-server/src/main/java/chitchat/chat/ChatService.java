@@ -7,6 +7,7 @@ import chitchat.chat.broker.Topology;
 import chitchat.chat.broker.LocalBroker;
 import chitchat.chat.broker.RedisBroker;
 import chitchat.chat.conversations.Conversations;
+import chitchat.chat.conversations.DeletedAccounts;
 import chitchat.chat.conversations.ConversationsApi;
 import chitchat.chat.conversations.Fanout;
 import chitchat.chat.conversations.V1Migration;
@@ -66,12 +67,14 @@ public final class ChatService implements AutoCloseable {
     private final Revocations revocations;
     private final RevokedSessionCloser closer;
     private final Presence presence;
+    private final DeletedAccounts deletedAccounts;
 
     private ChatService(WebSocketListener sockets, ConnectionRegistry registry, Broker broker, MessageStore messages,
                         Conversations conversations, ScheduledExecutorService timers, HistoryApi history,
                         ConversationsApi conversationsApi, Revocations revocations, RevokedSessionCloser closer,
-                        Presence presence) {
+                        Presence presence, DeletedAccounts deletedAccounts) {
         this.sockets = sockets;
+        this.deletedAccounts = deletedAccounts;
         this.conversations = conversations;
         this.conversationsApi = conversationsApi;
         this.messages = messages;
@@ -165,9 +168,10 @@ public final class ChatService implements AutoCloseable {
         metrics.gauge("chat_subscriptions", "user channels subscribed at the broker", broker::subscriptions);
         RevokedSessionCloser closer = new RevokedSessionCloser(registry, revocations);
         revocations.onRevoked(closer);
+        DeletedAccounts deletedAccounts = DeletedAccounts.start(env, store.database(), users, conversations, messages, fanout, maxGroupMembers);
         log.info("event=chat_started ws_port={} broker={} limits={}", sockets.port(), broker.getClass().getSimpleName(), limits);
         return new ChatService(sockets, registry, broker, messages, conversations, timers, history, conversationsApi, revocations, closer,
-                presence);
+                presence, deletedAccounts);
     }
 
     public void register(Routes routes) {
@@ -199,6 +203,7 @@ public final class ChatService implements AutoCloseable {
     @Override
     public void close() {
         revocations.removeListener(closer);
+        deletedAccounts.close(); // no group change starts while the store and the broker go
         sockets.drain();
         List<Connection> connections = registry.all();
         connections.forEach(Connection::finish);

@@ -115,6 +115,17 @@ public final class Relay implements Connection.Handler {
     private void send(Connection from, String conversation, String text, String clientMsgId, boolean createDirect) {
         String sender = from.user();
         String receiver = Message.directPartner(conversation, sender);
+        try {
+            // A direct conversation with a deleted account is read-only: its history stays, nobody reads new messages.
+            // From memory once the partner is known (forgotten when the deletion is polled).
+            if (receiver != null && !createDirect && !users.exists(receiver)) {
+                reject(from, ErrorCode.UNKNOWN_RECEIVER, "That account was deleted.", clientMsgId);
+                return;
+            }
+        } catch (MongoException e) {
+            storeFailed(from, clientMsgId, e);
+            return;
+        }
         long started = System.nanoTime();
         from.inFlight(() -> messages.submit(new MessageStore.Draft(conversation, sender, receiver, text, clientMsgId, createDirect))
                 .whenComplete((saved, error) -> {

@@ -5,8 +5,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Answers "does this receiver exist?" for every message, from memory after the first time.
- * Users are never deleted, so a positive answer stays true; a negative one is asked again next time,
- * since the user may sign up in a moment.
+ * A positive answer stays true until the account is deleted: the chat-server's {@code DeletedAccounts} poller
+ * calls {@link #forget} when it reads the deletion (within a poll of it, on every instance). A negative one is
+ * asked again next time, since the user may sign up in a moment.
  */
 public final class UserDirectory {
 
@@ -28,5 +29,10 @@ public final class UserDirectory {
             known.add(username);
         }
         return exists;
+    }
+
+    /** The account was deleted: the next question about it goes to the store (which says no). */
+    public void forget(String username) {
+        known.remove(username);
     }
 }

@@ -115,6 +115,23 @@ class CsrfTest {
     }
 
     @Test
+    void aForgedAccountDeletionOrPasswordChangeIsRefusedAndChangesNothing() {
+        String token = site.signup("csrf-delete", "delete-password");
+        String cookie = "token=" + token;
+        String delete = "{\"password\":\"delete-password\"}";
+        String change = "{\"currentPassword\":\"delete-password\",\"newPassword\":\"forged-password\"}";
+        Leaks.assertErrorShape("delete from a foreign origin",
+                site.post("/api/auth/delete-account", "application/json", delete, "Origin", "https://evil.example", "Cookie", cookie), 403);
+        Leaks.assertErrorShape("delete as a form", site.post("/api/auth/delete-account", "text/plain", delete, "Cookie", cookie), 415);
+        Leaks.assertErrorShape("password change from a foreign origin",
+                site.post("/api/auth/password", "application/json", change, "Origin", "https://evil.example", "Cookie", cookie), 403);
+        Leaks.assertErrorShape("password change as a form", site.post("/api/auth/password", "text/plain", change, "Cookie", cookie), 415);
+        assertEquals(200, site.get("/api/auth/me", "Cookie", cookie).statusCode(), "still logged in");
+        assertEquals(200, site.postJson("/api/auth/login", TestSite.credentials("csrf-delete", "delete-password"), "Origin", site.origin())
+                .statusCode(), "the account and its password are as they were");
+    }
+
+    @Test
     void bodiesAHtmlFormCanSendAreRefusedWith415AndChangeNothing() {
         // What <form enctype=...> can send. text/plain is the classic trick for JSON-looking bodies.
         String jsonLooking = "{\"username\":\"csrf-form\",\"password\":\"form-password\",\"x\":\"=y\"}";

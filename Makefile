@@ -15,7 +15,7 @@ MVN := mvn -B --no-transfer-progress
 SOURCES := $(shell find pom.xml */pom.xml */src -type f 2>/dev/null)
 DEV_JAR := launcher/target/chit-chat-dev.jar
 
-.PHONY: help build test run run-cluster lint bench jmh clean
+.PHONY: help build test run run-cluster lint bench jmh clean images stack-test
 
 help:
 	@echo "make run          start the whole product on http://localhost:8080 (no Docker, MongoDB or Redis needed)"
@@ -25,6 +25,8 @@ help:
 	@echo "                  (REDIS_MODE=cluster make run-cluster: a local 3+3 Redis Cluster, sharded Pub/Sub)"
 	@echo "make lint         check CloudFormation, workflows, compose, nginx and shell scripts"
 	@echo "make bench        measure throughput, latency, connections and history cost"
+	@echo "make images       build the auth, chat and web images with podman (local base images if need be)"
+	@echo "make stack-test   the whole stack in containers (docker-compose via podman), tested through nginx"
 	@echo "make clean        remove build output (data/ is kept)"
 
 build: $(DEV_JAR)
@@ -53,6 +55,13 @@ bench: $(DEV_JAR)
 
 jmh:
 	@bench/jmh.sh
+
+images:
+	@deploy/images.sh
+
+# Rebuilds the images only if missing (REBUILD=1 for all); WEB_PORT (18080) is the stack's origin.
+stack-test:
+	@deploy/stack-test.sh
 
 clean:
 	$(MVN) -q clean

@@ -13,9 +13,9 @@ public final class EmbeddedMongo implements AutoCloseable {
     private final MongoServer server;
     private final InetSocketAddress address;
 
-    private EmbeddedMongo(MongoServer server, int port) {
+    private EmbeddedMongo(MongoServer server, String bindAddress, int port) {
         this.server = server;
-        server.bind("127.0.0.1", port);
+        server.bind(bindAddress, port);
         this.address = server.getLocalAddress();
     }
 
@@ -24,9 +24,17 @@ public final class EmbeddedMongo implements AutoCloseable {
      * 600 ({@link PrivateFiles}): it holds password hashes and every message.
      */
     public static EmbeddedMongo persistent(Path dataDir, int port) {
+        return persistent(dataDir, "127.0.0.1", port);
+    }
+
+    /**
+     * As {@link #persistent(Path, int)}, listening on {@code bindAddress}: {@code 0.0.0.0} where other containers
+     * must reach it (the store container of {@code deploy/compose.ci.yml}); loopback everywhere else.
+     */
+    public static EmbeddedMongo persistent(Path dataDir, String bindAddress, int port) {
         PrivateFiles.directory(dataDir);
         Path file = dataDir.resolve("chitchat-store.mv.db");
-        EmbeddedMongo store = new EmbeddedMongo(new MongoServer(new DurableH2Backend(file.toString())), port);
+        EmbeddedMongo store = new EmbeddedMongo(new MongoServer(new DurableH2Backend(file.toString())), bindAddress, port);
         if (Files.exists(file)) { // H2 creates it on open, with the umask's mode
             PrivateFiles.file(file);
         }
@@ -35,7 +43,7 @@ public final class EmbeddedMongo implements AutoCloseable {
 
     /** Keeps data in memory only: for tests that want a fresh store. */
     public static EmbeddedMongo inMemory() {
-        return new EmbeddedMongo(new MongoServer(new MemoryBackend()), 0);
+        return new EmbeddedMongo(new MongoServer(new MemoryBackend()), "127.0.0.1", 0);
     }
 
     public String connectionString() {

@@ -35,11 +35,31 @@ class BrowserChatE2ETest {
 
     private static final String PASSWORD = Browser.PASSWORD;
     private static final String HTML_LOOKALIKE = "<img src=x onerror=alert(1)>";
+    /**
+     * {@code -Dchitchat.e2e.origin=http://127.0.0.1:18080}: run against that origin instead of a {@link DevServer}
+     * of the test's own (a fresh one: the test signs up "alice" and "bob").
+     */
+    private static final String EXTERNAL_ORIGIN = System.getProperty("chitchat.e2e.origin", "");
 
     @Test
     @Timeout(120)
     void twoPeopleChatInRealTime(@TempDir Path temp) throws IOException {
         assumeTrue(Browser.available(), "needs /usr/bin/chromium and /usr/bin/chromedriver (Debian: chromium chromium-driver)");
+        if (!EXTERNAL_ORIGIN.isEmpty()) {
+            // The same scenario against a stack already running (deploy/stack-test.sh: nginx in front of the
+            // containers), opened as http://localhost:<its port>, which its ALLOWED_ORIGINS lists.
+            int port = java.net.URI.create(EXTERNAL_ORIGIN).getPort();
+            try (Browser bob = Browser.open("bob", temp, port);
+                    Browser alice = Browser.open("alice", temp, port)) {
+                try {
+                    chat(alice, bob);
+                } finally {
+                    alice.screenshot();
+                    bob.screenshot();
+                }
+            }
+            return;
+        }
         Map<String, String> env = Map.of(
                 "HTTP_PORT", "0",
                 "WS_PORT", "0",

@@ -31,7 +31,8 @@ import java.util.zip.GZIPOutputStream;
  *
  * <p>What is served is kept as narrow as {@code SimpleFileServer} keeps it: regular files under the root only, never
  * through a symbolic link out of it, nothing hidden (no path segment starting with a dot), no listings (a path
- * ending in {@code /} is its {@code index.html}), GET and HEAD only. A compressed copy is kept per file while its
+ * ending in {@code /} is its {@code index.html}, and a directory's name without it is redirected there, as the JDK's
+ * handler does), GET and HEAD only. A compressed copy is kept per file while its
  * size and modification time stay the same.
  */
 final class StaticFiles implements HttpHandler {
@@ -74,7 +75,14 @@ final class StaticFiles implements HttpHandler {
                 exchange.sendResponseHeaders(405, -1);
                 return;
             }
-            Path file = resolve(exchange.getRequestURI().getPath());
+            String path = exchange.getRequestURI().getPath();
+            if (isDirectory(path)) {
+                // As the JDK's handler does: a directory's own address ends in "/" (its relative links need it).
+                exchange.getResponseHeaders().set("Location", path + "/");
+                exchange.sendResponseHeaders(301, -1);
+                return;
+            }
+            Path file = resolve(path);
             if (file == null) {
                 byte[] body = "Not found.\n".getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
@@ -125,25 +133,42 @@ final class StaticFiles implements HttpHandler {
         }
     }
 
+    /** Whether {@code path}, without its closing "/", names a visible directory under the root. */
+    private boolean isDirectory(String path) throws IOException {
+        if (path == null || path.endsWith("/") || !visible(path)) {
+            return false;
+        }
+        Path dir = root.resolve(path.substring(1)).normalize();
+        return dir.startsWith(root) && Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) && dir.toRealPath().startsWith(realRoot);
+    }
+
     /** The file a path names, or null when it is not one this handler may serve. */
     private Path resolve(String path) throws IOException {
-        if (path == null || !path.startsWith("/") || path.indexOf('\0') >= 0 || path.indexOf('\\') >= 0) {
+        if (path == null || !visible(path)) {
             return null;
         }
         String relative = path.endsWith("/") ? path.substring(1) + "index.html" : path.substring(1);
-        for (String segment : relative.split("/")) {
-            if (segment.startsWith(".")) {
-                return null; // hidden, or a "..": nothing of the kind is served
-            }
-        }
         Path file = root.resolve(relative).normalize();
-        if (!file.startsWith(root) || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(file)) {
+        if (!file.startsWith(root) || !Files.isRegularFile(file)) {
             return null;
         }
         if (!file.toRealPath().startsWith(realRoot) || Files.isHidden(file)) {
             return null; // a symbolic link that leads out of the root
         }
         return file;
+    }
+
+    /** An absolute path with nothing odd in it and no hidden segment (nor a "..", which starts with a dot too). */
+    private static boolean visible(String path) {
+        if (!path.startsWith("/") || path.indexOf('\0') >= 0 || path.indexOf('\\') >= 0) {
+            return false;
+        }
+        for (String segment : path.substring(1).split("/")) {
+            if (segment.startsWith(".")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean notModified(HttpExchange exchange, String etag, long modifiedMillis) {

@@ -102,12 +102,16 @@ class StaticFilesTest {
     void onlyRegularVisibleFilesUnderTheRootAreServed() throws Exception {
         assertEquals(200, get("/").statusCode(), "/ is index.html");
         assertEquals("text/html; charset=utf-8", get("/").headers().firstValue("Content-Type").orElse(null));
-        for (String path : new String[] {"/.secret", "/empty/", "/empty", "/link.txt", "/missing.js", "/js/../../outside.txt", "/%2e%2e/outside.txt"}) {
+        for (String path : new String[] {"/.secret", "/empty/", "/link.txt", "/missing.js", "/js/../../outside.txt", "/%2e%2e/outside.txt"}) {
             HttpResponse<byte[]> response = get(path);
             String body = new String(response.body(), StandardCharsets.UTF_8);
             assertTrue(response.statusCode() >= 400, path + " answered " + response.statusCode());
             assertTrue(!body.contains("outside the root") && !body.contains("hidden"), path + " leaked: " + body);
         }
+        HttpResponse<byte[]> directory = get("/empty");
+        assertEquals(301, directory.statusCode(), "a directory's name is redirected to its own address");
+        assertEquals("/empty/", directory.headers().firstValue("Location").orElse(null));
+        assertEquals(404, get("/.git").statusCode(), "a hidden directory is not even redirected");
         HttpResponse<String> post = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/"))
                 .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(405, post.statusCode());

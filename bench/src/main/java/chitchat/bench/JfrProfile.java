@@ -40,13 +40,13 @@ final class JfrProfile {
     }
 
     boolean start() {
-        return run(jcmd, Long.toString(pid), "JFR.start", "name=" + NAME, "settings=profile");
+        return ServerProbe.jcmd(jcmd, pid, "JFR.start", "name=" + NAME, "settings=profile");
     }
 
     /** Dumps and stops the recording, then writes the summary; answers the summary file, or null. */
     Path stop(Path jfrFile, Path summaryFile) throws IOException {
-        boolean dumped = run(jcmd, Long.toString(pid), "JFR.dump", "name=" + NAME, "filename=" + jfrFile.toAbsolutePath());
-        run(jcmd, Long.toString(pid), "JFR.stop", "name=" + NAME);
+        boolean dumped = ServerProbe.jcmd(jcmd, pid, "JFR.dump", "name=" + NAME, "filename=" + jfrFile.toAbsolutePath());
+        ServerProbe.jcmd(jcmd, pid, "JFR.stop", "name=" + NAME);
         if (!dumped || !Files.exists(jfrFile)) {
             return null;
         }
@@ -129,18 +129,6 @@ final class JfrProfile {
         sorted.sort(Map.Entry.<String, Integer>comparingByValue().reversed());
         for (Map.Entry<String, Integer> e : sorted.subList(0, Math.min(TOP, sorted.size()))) {
             out.append(String.format(Locale.ROOT, "  %5.1f%%  %6d  %s%n", 100.0 * e.getValue() / Math.max(1, samples), e.getValue(), e.getKey()));
-        }
-    }
-
-    private static boolean run(String... command) {
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         }
     }
 }

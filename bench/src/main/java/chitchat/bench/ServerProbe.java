@@ -118,9 +118,15 @@ final class ServerProbe {
 
     /** Runs a full GC in the process ({@code jcmd <pid> GC.run}); false when jcmd is missing or fails. */
     static boolean fullGc(String jcmd, long pid) {
+        return jcmd(jcmd, pid, "GC.run");
+    }
+
+    /** Runs {@code jcmd <pid> <command...>}, its output discarded, for at most 60 s; false when it is missing or fails. */
+    static boolean jcmd(String jcmd, long pid, String... command) {
+        java.util.List<String> line = new java.util.ArrayList<>(java.util.List.of(jcmd, Long.toString(pid)));
+        line.addAll(java.util.List.of(command));
         try {
-            Process p = new ProcessBuilder(jcmd, Long.toString(pid), "GC.run").redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            Process p = new ProcessBuilder(line).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
         } catch (IOException e) {
             return false;

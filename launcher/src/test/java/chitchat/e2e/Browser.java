@@ -210,6 +210,34 @@ record Browser(String name, WebDriver driver, WebDriverWait waiter, String baseU
                 Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", dark ? "dark" : "light"))));
     }
 
+    /** Emulates Windows' high-contrast mode (forced colors) through the DevTools protocol, or ends it. */
+    void forcedColors(boolean on) {
+        ((ChromiumDriver) driver).executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features",
+                on ? List.of(Map.of("name", "forced-colors", "value", "active")) : List.of()));
+    }
+
+    /** A screenshot of one moment as Windows' high-contrast mode shows it ({@code <name>-<moment>.png}). */
+    void forcedColorsScreenshot(String moment) {
+        forcedColors(true);
+        screenshot(moment);
+        forcedColors(false);
+    }
+
+    /**
+     * The same moment at desktop width and at 360 px, light and dark ({@code <moment>}, {@code -360},
+     * {@code -360-dark}, {@code -dark}), then back to the window as it was, light.
+     */
+    void screenshotsLightAndDark(String moment) {
+        screenshot(moment);
+        emulate(360, 740, false);
+        screenshot(moment + "-360");
+        emulate(360, 740, true);
+        screenshot(moment + "-360-dark");
+        emulate(0, 0, true);
+        screenshot(moment + "-dark");
+        emulate(0, 0, false);
+    }
+
     /**
      * Whether a message is stored: its status is past the outbox's ({@code pending}, {@code failed}). After
      * {@code sent} it moves on by itself to {@code delivered} and {@code read} as the others' pages receive and

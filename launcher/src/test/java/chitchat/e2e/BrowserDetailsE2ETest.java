@@ -228,9 +228,7 @@ class BrowserDetailsE2ETest {
         assertEquals(1L, alice.script(shown, "h1"), "one h1 on the chat screen");
         assertEquals(1L, alice.script(shown, "main"), "one main landmark on the chat screen");
 
-        ChromiumDriver chromium = (ChromiumDriver) alice.driver();
-        chromium.executeCdpCommand("Emulation.setEmulatedMedia",
-                Map.of("features", List.of(Map.of("name", "forced-colors", "value", "active"))));
+        alice.forcedColors(true);
         alice.waitUntil(d -> Boolean.TRUE.equals(alice.script("return matchMedia('(forced-colors: active)').matches;")));
         @SuppressWarnings("unchecked")
         Map<String, Object> icon = (Map<String, Object>) alice.script("""

@@ -140,7 +140,7 @@ class BrowserNotificationsE2ETest {
                 WebElement icon = alice.driver().findElement(Browser.conversationItem(conversation))
                         .findElement(By.cssSelector("[data-testid='muted-icon']"));
                 assertEquals("muted", icon.getDomAttribute("aria-label"), "named for screen readers");
-                shots(alice, "muted-open");
+                alice.screenshotsLightAndDark("muted-open");
 
                 // Stored on the server: a reload shows it muted.
                 alice.driver().navigate().refresh();
@@ -158,7 +158,7 @@ class BrowserNotificationsE2ETest {
                 assertEquals("1", alice.unread(conversation), "a muted conversation's badge still counts");
                 sleep(500);
                 assertEquals(List.of(), alice.notifications(), "none for a muted conversation");
-                shots(alice, "muted-list");
+                alice.screenshotsLightAndDark("muted-list");
 
                 // Unmuted on the other device: this page hears it, and the next message notifies.
                 phone.openConversation(conversation, "bob");
@@ -191,18 +191,6 @@ class BrowserNotificationsE2ETest {
     private static boolean mutedInList(Browser browser, String id) {
         List<WebElement> items = browser.driver().findElements(Browser.conversationItem(id));
         return !items.isEmpty() && !items.get(0).findElements(By.cssSelector("[data-testid='muted-icon']")).isEmpty();
-    }
-
-    /** The same moment at desktop width and at 360 px, light and dark. */
-    private static void shots(Browser browser, String moment) {
-        browser.screenshot(moment);
-        browser.emulate(360, 740, false);
-        browser.screenshot(moment + "-360");
-        browser.emulate(360, 740, true);
-        browser.screenshot(moment + "-360-dark");
-        browser.emulate(0, 0, true);
-        browser.screenshot(moment + "-dark");
-        browser.emulate(0, 0, false);
     }
 
     private static void sleep(long ms) {

@@ -11,14 +11,12 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chromium.ChromiumDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -72,8 +70,8 @@ class BrowserPresenceE2ETest {
                 assertTrue(dot.isDisplayed(), "the dot is seen");
                 // bob's page learnt of the conversation from her message: it watches her, and she is online.
                 new WebDriverWait(bob.driver(), PRESENCE_WAIT).until(d -> hasDot(bob, conversation));
-                shots(alice, "presence-online");
-                forcedColorsShot(alice, "presence-online-forced-colors");
+                alice.screenshotsLightAndDark("presence-online");
+                alice.forcedColorsScreenshot("presence-online-forced-colors");
 
                 // The typing line comes first, and presence comes back when his message ends it.
                 bob.openConversation(conversation, "alice");
@@ -93,7 +91,7 @@ class BrowserPresenceE2ETest {
                 assertTrue(subtitle(alice).startsWith("last seen today at "), subtitle(alice));
                 new WebDriverWait(alice.driver(), PRESENCE_WAIT).until(d -> !hasDot(alice, conversation));
                 System.out.println("[e2e] alice saw bob go offline after " + afterMs + " ms: " + subtitle(alice));
-                shots(alice, "presence-last-seen");
+                alice.screenshotsLightAndDark("presence-last-seen");
 
                 // A reload: a new connection, which watches nobody until it says whom; the page says so again.
                 alice.driver().navigate().refresh();
@@ -121,26 +119,5 @@ class BrowserPresenceE2ETest {
     private static boolean hasDot(Browser browser, String conversation) {
         List<WebElement> items = browser.driver().findElements(Browser.conversationItem(conversation));
         return !items.isEmpty() && !items.get(0).findElements(By.cssSelector("[data-testid='presence-dot']")).isEmpty();
-    }
-
-    /** Desktop width and 360 px, light and dark. */
-    private static void shots(Browser browser, String moment) {
-        browser.screenshot(moment);
-        browser.emulate(360, 740, false);
-        browser.screenshot(moment + "-360");
-        browser.emulate(360, 740, true);
-        browser.screenshot(moment + "-360-dark");
-        browser.emulate(0, 0, true);
-        browser.screenshot(moment + "-dark");
-        browser.emulate(0, 0, false);
-    }
-
-    /** The page as Windows High Contrast shows it (forced colors): the dot must still be seen. */
-    private static void forcedColorsShot(Browser browser, String moment) {
-        ChromiumDriver chromium = (ChromiumDriver) browser.driver();
-        chromium.executeCdpCommand("Emulation.setEmulatedMedia",
-                Map.of("features", List.of(Map.of("name", "forced-colors", "value", "active"))));
-        browser.screenshot(moment);
-        chromium.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features", List.of()));
     }
 }

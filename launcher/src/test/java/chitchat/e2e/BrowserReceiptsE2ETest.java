@@ -20,7 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chromium.ChromiumDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -76,7 +75,7 @@ class BrowserReceiptsE2ETest {
                 assertEquals("delivered", status(alice, 0), "bob has not opened it: delivered, not read");
                 assertEquals("Delivered", tickLabel(alice.messages().get(0)));
                 assertEquals("1", bob.unread(conversation));
-                shots(alice, "ticks-delivered");
+                alice.screenshotsLightAndDark("ticks-delivered");
 
                 // bob opens it: read.
                 bob.openConversation(conversation, "alice");
@@ -95,7 +94,7 @@ class BrowserReceiptsE2ETest {
                 assertFalse(subtitle(alice).contains("typing"), "my own typing is not shown to me");
                 assertEquals("alice is typing…", Browser.text(bob.driver().findElement(By.id("live-status"))),
                         "screen readers are told, politely, in the region kept for typing and ticks");
-                shots(bob, "typing");
+                bob.screenshotsLightAndDark("typing");
                 sleep(Math.max(0, 1000 - (System.nanoTime() - stopped) / 1_000_000));
                 assertTrue(subtitle(bob).contains("typing"), "still shown a second after the last keystroke");
                 // ...and gone about 5 s after her last typing frame, which went at her first keystroke at the latest.
@@ -122,8 +121,8 @@ class BrowserReceiptsE2ETest {
                 bob.waitUntil(d -> !d.findElement(bob.selector("composer")).isDisplayed());
                 alice.send("See you there.", false);
                 new WebDriverWait(alice.driver(), TICKS_WAIT).until(d -> alice.messages().size() == 3 && "delivered".equals(status(alice, 2)));
-                shots(alice, "ticks");
-                forcedColorsShot(alice, "ticks-forced-colors");
+                alice.screenshotsLightAndDark("ticks");
+                alice.forcedColorsScreenshot("ticks-forced-colors");
                 for (Browser window : List.of(alice, bob)) {
                     window.assertNoAlert();
                 }
@@ -181,13 +180,13 @@ class BrowserReceiptsE2ETest {
                 new WebDriverWait(alice.driver(), TICKS_WAIT).until(d -> "read".equals(status(alice, 0)));
                 alice.waitUntil(d -> Map.of("bob", "read", "carol", "read").equals(readers(alice, 0)));
                 assertEquals("true", infoButton(alice, 0).getDomAttribute("aria-expanded"));
-                shots(alice, "read-by");
-                forcedColorsShot(alice, "read-by-forced-colors");
+                alice.screenshotsLightAndDark("read-by");
+                alice.forcedColorsScreenshot("read-by-forced-colors");
 
                 // bob types in the group: carol sees who.
                 bob.testId("composer").sendKeys("Me");
                 carol.waitUntil(d -> subtitle(carol).equals("bob is typing…"));
-                shots(carol, "group-typing");
+                carol.screenshotsLightAndDark("group-typing");
                 for (Browser window : List.of(alice, bob, carol)) {
                     window.assertNoAlert();
                 }
@@ -232,27 +231,6 @@ class BrowserReceiptsE2ETest {
         }
         return message.findElements(By.cssSelector("[data-testid='read-by'] [data-testid='reader']")).stream()
                 .collect(Collectors.toMap(e -> e.getDomAttribute("data-username"), e -> e.getDomAttribute("data-state")));
-    }
-
-    /** The same moment at desktop width and at 360 px, light and dark. */
-    private static void shots(Browser browser, String moment) {
-        browser.screenshot(moment);
-        browser.emulate(360, 740, false);
-        browser.screenshot(moment + "-360");
-        browser.emulate(360, 740, true);
-        browser.screenshot(moment + "-360-dark");
-        browser.emulate(0, 0, true);
-        browser.screenshot(moment + "-dark");
-        browser.emulate(0, 0, false);
-    }
-
-    /** The page as Windows High Contrast shows it (forced colors): the ticks must still be seen. */
-    private static void forcedColorsShot(Browser browser, String moment) {
-        ChromiumDriver chromium = (ChromiumDriver) browser.driver();
-        chromium.executeCdpCommand("Emulation.setEmulatedMedia",
-                Map.of("features", List.of(Map.of("name", "forced-colors", "value", "active"))));
-        browser.screenshot(moment);
-        chromium.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features", List.of()));
     }
 
     private static void sleep(long ms) {

@@ -1,5 +1,6 @@
 package chitchat.store;
 
+import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.wire.message.MongoMessage;
@@ -15,6 +16,9 @@ import java.util.Set;
  * failure can still lose the last moment; a real MongoDB with journaling is the answer to that. A write tagged
  * {@link DeferredCommit} is the exception: it is committed with the next write (the insert of the messages its
  * batch numbered), so that a batch of messages costs one commit of the file rather than four.
+ *
+ * <p>Its databases are {@link OrderedIndexDatabase}s: the same as the backend's, with index keys compared in memory
+ * rather than by serializing them ({@link IndexKeyOrder}).
  */
 final class DurableH2Backend extends H2Backend {
 
@@ -22,6 +26,11 @@ final class DurableH2Backend extends H2Backend {
 
     DurableH2Backend(String file) {
         super(file);
+    }
+
+    @Override
+    protected MongoDatabase openOrCreateDatabase(String databaseName) {
+        return new OrderedIndexDatabase(databaseName, getMvStore(), getCursorRegistry());
     }
 
     @Override

@@ -1,7 +1,14 @@
 package chitchat.store;
 
 import de.bwaldvogel.mongo.backend.KeyValue;
+import de.bwaldvogel.mongo.backend.Missing;
 import de.bwaldvogel.mongo.backend.ValueComparator;
+import de.bwaldvogel.mongo.bson.ObjectId;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import org.h2.mvstore.DataUtils;
+import org.h2.mvstore.WriteBuffer;
 import org.h2.mvstore.type.ObjectDataType;
 
 /**
@@ -14,17 +21,33 @@ import org.h2.mvstore.type.ObjectDataType;
  * store's CPU (more than the commits). Comparing the keys' values with mongo-java-server's own
  * {@link ValueComparator} gives a valid order for the B-tree at the cost of a few field comparisons.
  *
- * <p>Only the order changes, not how keys are written to the file ({@link ObjectDataType} still serializes them), so
- * a file written with the old order is read back by rebuilding its index maps once ({@link OrderedIndexDatabase}).
- * Two keys that the comparator calls equal but are not {@link KeyValue#equals equal} (MongoDB treats {@code null} and
+ * <p>The same default type writes every key it does not know with Java serialization, class descriptors included,
+ * each time a page of the index is written: with a commit per batch of messages, that was the other large share of
+ * the store's CPU. So a key is written here as its number of fields and each field, an {@code ObjectId} as its 12
+ * bytes and anything else as {@link ObjectDataType} writes it (strings and numbers compactly). The maps ordered and
+ * written this way are new maps, so no file holds keys in another format ({@link OrderedIndexDatabase}).
+ *
+ * <p>Two keys that the comparator calls equal but are not {@link KeyValue#equals equal} (MongoDB treats {@code null} and
  * a missing field alike, the bytes do not) fall back to the byte order, so the order stays total and no two distinct
  * keys ever collide.
  */
 final class IndexKeyOrder extends ObjectDataType {
 
-    static final IndexKeyOrder INSTANCE = new IndexKeyOrder();
+    /** The first byte of what is written: a key of fields, or anything else (as {@link ObjectDataType} writes it). */
+    private static final byte KEY = 1;
+    private static final byte OTHER = 0;
+    /**
+     * The first byte of a field: an ObjectId's 12 bytes follow, or the missing-field marker (a singleton that Java
+     * serialization would turn into an unequal copy), or anything else.
+     */
+    private static final byte OBJECT_ID = 1;
+    private static final byte MISSING = 2;
+    /** What the page cache counts for a key (H2 estimates its own objects alike): references and headers. */
+    private static final int KEY_OVERHEAD_BYTES = 48;
+    private static final int FIELD_BYTES = 32;
 
-    private IndexKeyOrder() {
+    /** One per map, as H2 makes its own {@link ObjectDataType}s: the type keeps a little state of what it last saw. */
+    IndexKeyOrder() {
     }
 
     @Override
@@ -48,5 +71,58 @@ final class IndexKeyOrder extends ObjectDataType {
             }
         }
         return Integer.compare(x.size(), y.size());
+    }
+
+    @Override
+    public void write(WriteBuffer buff, Object obj) {
+        if (!(obj instanceof KeyValue key)) {
+            buff.put(OTHER);
+            super.write(buff, obj);
+            return;
+        }
+        buff.put(KEY).putVarInt(key.size());
+        for (Object field : key) {
+            if (field instanceof ObjectId id) {
+                buff.put(OBJECT_ID).put(id.toByteArray());
+            } else if (field instanceof Missing) {
+                buff.put(MISSING);
+            } else {
+                buff.put(OTHER);
+                super.write(buff, field);
+            }
+        }
+    }
+
+    @Override
+    public Object read(ByteBuffer buff) {
+        if (buff.get() != KEY) {
+            return super.read(buff);
+        }
+        int size = DataUtils.readVarInt(buff);
+        List<Object> fields = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            switch (buff.get()) {
+                case OBJECT_ID -> {
+                    byte[] id = new byte[12];
+                    buff.get(id);
+                    fields.add(new ObjectId(id));
+                }
+                case MISSING -> fields.add(Missing.getInstance());
+                default -> fields.add(super.read(buff));
+            }
+        }
+        return new KeyValue(fields);
+    }
+
+    @Override
+    public int getMemory(Object obj) {
+        if (!(obj instanceof KeyValue key)) {
+            return super.getMemory(obj);
+        }
+        int bytes = KEY_OVERHEAD_BYTES;
+        for (Object field : key) {
+            bytes += field instanceof String text ? FIELD_BYTES + 2 * text.length() : FIELD_BYTES;
+        }
+        return bytes;
     }
 }

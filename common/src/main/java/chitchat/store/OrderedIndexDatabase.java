@@ -53,7 +53,7 @@ final class OrderedIndexDatabase extends H2Database {
     protected Index<Object> openOrCreateUniqueIndex(String collectionName, String indexName, List<IndexKey> keys, boolean sparse) {
         String namespace = getFullCollectionNamespace(collectionName);
         MVMap<KeyValue, Object> map = mvStore.openMap(namespace + ORDERED + indexName,
-                new MVMap.Builder<KeyValue, Object>().keyType(IndexKeyOrder.INSTANCE));
+                new MVMap.Builder<KeyValue, Object>().keyType(new IndexKeyOrder()));
         String legacy = namespace + LEGACY + indexName;
         if (mvStore.hasMap(legacy)) {
             mvStore.removeMap(legacy);

@@ -38,6 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(60)
 class OrderedIndexTest {
 
+    private static final IndexKeyOrder ORDER = new IndexKeyOrder();
+
     @TempDir
     Path dir;
 
@@ -119,16 +121,34 @@ class OrderedIndexTest {
         }
         for (KeyValue a : keys) {
             for (KeyValue b : keys) {
-                int ab = IndexKeyOrder.INSTANCE.compare(a, b);
-                assertEquals(-Integer.signum(IndexKeyOrder.INSTANCE.compare(b, a)), Integer.signum(ab), a + " vs " + b);
+                int ab = ORDER.compare(a, b);
+                assertEquals(-Integer.signum(ORDER.compare(b, a)), Integer.signum(ab), a + " vs " + b);
                 assertEquals(a.equals(b), ab == 0, a + " vs " + b);
                 for (KeyValue c : keys) {
-                    if (ab <= 0 && IndexKeyOrder.INSTANCE.compare(b, c) <= 0) {
-                        assertFalse(IndexKeyOrder.INSTANCE.compare(a, c) > 0, a + " <= " + b + " <= " + c);
+                    if (ab <= 0 && ORDER.compare(b, c) <= 0) {
+                        assertFalse(ORDER.compare(a, c) > 0, a + " <= " + b + " <= " + c);
                     }
                 }
             }
         }
+    }
+
+    @Test
+    void keysAreWrittenAndReadBackFieldByField() {
+        List<Object> written = List.of(new KeyValue("c1", 42L), new KeyValue(new ObjectId()), new KeyValue("ü", 1.5, true),
+                new KeyValue(de.bwaldvogel.mongo.backend.Missing.getInstance()), "not a key", 7L);
+        org.h2.mvstore.WriteBuffer buffer = new org.h2.mvstore.WriteBuffer();
+        written.forEach(key -> ORDER.write(buffer, key));
+        java.nio.ByteBuffer bytes = buffer.getBuffer();
+        bytes.flip();
+        for (Object key : written) {
+            Object read = ORDER.read(bytes);
+            assertEquals(key, read);
+            if (key instanceof KeyValue) {
+                assertEquals(0, ORDER.compare(key, read));
+            }
+        }
+        assertFalse(bytes.hasRemaining());
     }
 
     private static MongoCollection<Document> messages(MongoClient client) {

@@ -1,11 +1,13 @@
 package chitchat.store;
 
 import de.bwaldvogel.mongo.MongoCollection;
+import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.CursorRegistry;
 import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.backend.KeyValue;
 import de.bwaldvogel.mongo.backend.h2.H2Database;
+import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.oplog.Oplog;
 import java.util.List;
 import org.h2.mvstore.MVMap;
@@ -15,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An H2 database of the embedded store whose unique indexes are ordered by {@link IndexKeyOrder}: the backend's own
- * {@link H2Database} with one change, where it opens an index's map.
+ * {@link H2Database} with two changes: where it opens an index's map, and its collections look documents up by
+ * id when a query names them ({@link IdLookupCollection}).
  *
  * <p>The ordered maps are named {@code <db>.<collection>._ordered_index_<name>}, apart from the backend's
  * {@code ..._index_<name>}: a B-tree cannot change its order in place. A file written before has the old maps and
@@ -60,6 +63,18 @@ final class OrderedIndexDatabase extends H2Database {
             log.info("event=index_reordered index={}{}{}", namespace, LEGACY, indexName);
         }
         return new OrderedUniqueIndex(map, indexName, keys, sparse);
+    }
+
+    /**
+     * The backend's collection, as {@link IdLookupCollection}: the same two maps under the same names
+     * ({@code databases.<db>.<collection>} for the documents, {@code meta.} for its size), so files stay compatible.
+     */
+    @Override
+    protected MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
+        String namespace = getFullCollectionNamespace(collectionName);
+        MVMap<Object, Document> documents = mvStore.openMap("databases." + namespace);
+        MVMap<String, Object> meta = mvStore.openMap("meta." + namespace);
+        return new IdLookupCollection(this, collectionName, options, documents, meta, cursorRegistry);
     }
 
     @Override

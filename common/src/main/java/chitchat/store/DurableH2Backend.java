@@ -18,8 +18,8 @@ import java.util.Set;
  * {@link DeferredCommit} is the exception: it is committed with the next write (the insert of the messages its
  * batch numbered), so that a batch of messages costs one commit of the file rather than four.
  *
- * <p>Its databases are {@link OrderedIndexDatabase}s: the same as the backend's, with index keys compared in memory
- * rather than by serializing them ({@link IndexKeyOrder}).
+ * <p>Its databases are {@link StoreDatabase}s: the backend's, with keys compared and documents written without Java
+ * serialization ({@link StoreDataType}) and documents looked up by id where a query names them.
  */
 final class DurableH2Backend extends H2Backend {
 
@@ -28,7 +28,7 @@ final class DurableH2Backend extends H2Backend {
     /**
      * The MVStore's page cache. H2's default, 16 MB, is exceeded by a store of a few hundred thousand messages, and
      * each page read back from the file is deserialized again: 13 % of the store's CPU under {@code make bench} (a
-     * profile with the index keys fixed, {@link IndexKeyOrder}). 64 MB keeps the working set of such a store and is
+     * profile with the index keys' comparison fixed, {@link StoreDataType}). 64 MB keeps the working set of such a store and is
      * small next to the heap of any JVM this runs in.
      */
     private static final int PAGE_CACHE_MB = 64;
@@ -39,7 +39,7 @@ final class DurableH2Backend extends H2Backend {
 
     @Override
     protected MongoDatabase openOrCreateDatabase(String databaseName) {
-        return new OrderedIndexDatabase(databaseName, getMvStore(), getCursorRegistry());
+        return new StoreDatabase(databaseName, getMvStore(), getCursorRegistry());
     }
 
     @Override

@@ -9,7 +9,7 @@ import java.util.Map;
 import org.h2.mvstore.MVMap;
 
 /**
- * A unique index of the embedded store, kept in an MVStore map ordered by {@link IndexKeyOrder}: the backend's own
+ * A unique index of the embedded store, kept in an MVStore map ordered by {@link StoreDataType}: the backend's own
  * {@code H2UniqueIndex}, whose constructor is not open to other packages, with nothing else changed.
  */
 final class OrderedUniqueIndex extends AbstractUniqueIndex<Object> {

@@ -30,15 +30,15 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The embedded store's unique indexes, ordered by {@link IndexKeyOrder}: they find and refuse what they did when
+ * The embedded store's unique indexes, ordered by {@link StoreDataType}: they find and refuse what they did when
  * ordered by serialized bytes, and a file written by the unmodified backend is migrated on its first open (its
  * old index maps removed, the new ones built from the documents), without losing a key. Run against the embedded store (mongo-java-server,
  * H2 backend): the only store these classes exist for.
  */
 @Timeout(60)
-class OrderedIndexTest {
+class StoreFormatTest {
 
-    private static final IndexKeyOrder ORDER = new IndexKeyOrder();
+    private static final StoreDataType ORDER = new StoreDataType();
 
     @TempDir
     Path dir;
@@ -80,6 +80,8 @@ class OrderedIndexTest {
         try {
             assertTrue(reopened.getMapNames().stream().noneMatch(name -> name.contains("._index_")),
                     "the old index maps are gone: " + reopened.getMapNames());
+            assertTrue(reopened.getMapNames().contains("databases.t.messages$bson"), reopened.getMapNames().toString());
+            assertFalse(reopened.getMapNames().contains("databases.t.messages"), "the old documents' map is gone");
             assertTrue(reopened.getMapNames().stream().anyMatch(name -> name.endsWith("._ordered_index_conv_seq_unique")));
         } finally {
             reopened.close();
@@ -149,6 +151,42 @@ class OrderedIndexTest {
             }
         }
         assertFalse(bytes.hasRemaining());
+    }
+
+    @Test
+    void documentsAreWrittenAsBsonAndReadBackWithTheirTypes() {
+        de.bwaldvogel.mongo.bson.Document nested = new de.bwaldvogel.mongo.bson.Document("text", "héllo 👋").append("n", 3);
+        de.bwaldvogel.mongo.bson.Document document = new de.bwaldvogel.mongo.bson.Document("_id", new ObjectId())
+                .append("seq", 42L).append("ratio", 0.5).append("ok", true).append("none", null)
+                .append("ts", java.time.Instant.ofEpochMilli(1_700_000_000_123L)).append("members", List.of("a", "b"))
+                .append("lastMessage", nested);
+        org.h2.mvstore.WriteBuffer buffer = new org.h2.mvstore.WriteBuffer();
+        ORDER.write(buffer, document);
+        java.nio.ByteBuffer bytes = buffer.getBuffer();
+        bytes.flip();
+        de.bwaldvogel.mongo.bson.Document read = (de.bwaldvogel.mongo.bson.Document) ORDER.read(bytes);
+        assertEquals(document, read);
+        assertEquals(Long.class, read.get("seq").getClass());
+        assertEquals(Integer.class, ((de.bwaldvogel.mongo.bson.Document) read.get("lastMessage")).get("n").getClass());
+    }
+
+    @Test
+    void aRenamedCollectionKeepsItsDocumentsAndIndexesAcrossARestart() {
+        Path data = dir.resolve("renamed");
+        try (EmbeddedMongo store = EmbeddedMongo.persistent(data, 0);
+             MongoClient client = MongoClients.create(store.connectionString())) {
+            MongoCollection<Document> messages = messages(client);
+            messages.createIndex(Indexes.ascending("conv", "seq"), new IndexOptions().unique(true).name("conv_seq_unique"));
+            messages.insertOne(new Document("_id", "m1").append("conv", "c").append("seq", 1L));
+            messages.renameCollection(new com.mongodb.MongoNamespace("t", "archive"));
+        }
+        try (EmbeddedMongo store = EmbeddedMongo.persistent(data, 0);
+             MongoClient client = MongoClients.create(store.connectionString())) {
+            MongoCollection<Document> archive = client.getDatabase("t").getCollection("archive");
+            assertNotNull(archive.find(Filters.eq("_id", "m1")).first());
+            assertDuplicate(() -> archive.insertOne(new Document("_id", "m2").append("conv", "c").append("seq", 1L)));
+            assertEquals(0, messages(client).countDocuments());
+        }
     }
 
     private static MongoCollection<Document> messages(MongoClient client) {

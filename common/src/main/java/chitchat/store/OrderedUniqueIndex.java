@@ -4,13 +4,16 @@ import de.bwaldvogel.mongo.backend.AbstractUniqueIndex;
 import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.backend.KeyValue;
 import de.bwaldvogel.mongo.backend.Missing;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import org.h2.mvstore.Cursor;
 import org.h2.mvstore.MVMap;
 
 /**
  * A unique index of the embedded store, kept in an MVStore map ordered by {@link StoreDataType}: the backend's own
- * {@code H2UniqueIndex}, whose constructor is not open to other packages, with nothing else changed.
+ * {@code H2UniqueIndex}, whose constructor is not open to other packages, and a walk over a stretch of its keys in
+ * order ({@link #positions}), which that order makes possible.
  */
 final class OrderedUniqueIndex extends AbstractUniqueIndex<Object> {
 
@@ -39,6 +42,27 @@ final class OrderedUniqueIndex extends AbstractUniqueIndex<Object> {
     @Override
     protected Object getPosition(KeyValue key) {
         return map.get(key);
+    }
+
+    /** The positions of the keys from {@code range.from()} to {@code range.to()}, both included, in key order or reversed. */
+    Iterable<Object> positions(IndexRange range, boolean descending) {
+        return () -> {
+            Cursor<KeyValue, Object> cursor = descending
+                    ? map.cursor(range.to(), range.from(), true)
+                    : map.cursor(range.from(), range.to(), false);
+            return new Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return cursor.hasNext();
+                }
+
+                @Override
+                public Object next() {
+                    cursor.next();
+                    return cursor.getValue();
+                }
+            };
+        };
     }
 
     @Override

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 /**
  * A database of the embedded store: the H2 backend's own {@link H2Database}, with its maps compared and written by
  * {@link StoreDataType} and its collections looking documents up by id when a query names them
- * ({@link IdLookupCollection}).
+ * ({@link StoreCollection}).
  *
  * <p>The maps have names of their own, apart from the backend's: documents in {@code databases.<db>.<coll>$bson}
  * (the backend's {@code databases.<db>.<coll>}; {@code $} cannot occur in a collection's name), unique indexes in
@@ -73,7 +73,7 @@ final class StoreDatabase extends H2Database {
             log.info("event=store_collection_migrated collection={} documents={}", namespace, documents.sizeAsLong());
         }
         MVMap<String, Object> meta = mvStore.openMap(META + namespace);
-        return new IdLookupCollection(this, collectionName, options, documents, meta, cursorRegistry);
+        return new StoreCollection(this, collectionName, options, documents, meta, cursorRegistry);
     }
 
     @Override

@@ -3,6 +3,7 @@ package chitchat.store;
 import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.CursorRegistry;
+import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.h2.H2Collection;
 import de.bwaldvogel.mongo.bson.Document;
@@ -10,13 +11,20 @@ import de.bwaldvogel.mongo.bson.ObjectId;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 import org.h2.mvstore.MVMap;
 
 /**
- * A collection of the embedded store that answers a query naming its documents' ids by looking those up, whatever
- * else the query asks.
+ * A collection of the embedded store that reads only the documents a query can match where an index or the ids
+ * in the query say which: a stretch of a unique index ({@link IndexRange}), read in the order the query sorts by
+ * and only as far as its limit, or the ids a query names, whatever else it asks.
  *
+ * <p><b>Ranges.</b> The backend would read every document of the collection for the newest page of a conversation
+ * (it uses an index for equality on all of its fields only), then sort them all to keep 50.
+ *
+ * <p><b>Ids.</b>
  * <p>mongo-java-server uses an index only for a query on exactly that index's fields: {@code {_id: c}} is a lookup,
  * but {@code {$and: [{_id: c}, {lastSeq: {$lt: 9}}]}} (how a stored batch raises a conversation's {@code lastSeq}, never
  * lowering it) reads and matches every document of the collection, for each conversation of each batch. In the H2
@@ -24,11 +32,34 @@ import org.h2.mvstore.MVMap;
  * a list of them ({@code $in}) needs only those documents, matched against the whole query as before. Ids of
  * other types (numbers, whose stored form may differ from the query's) are left to the backend.
  */
-final class IdLookupCollection extends H2Collection {
+final class StoreCollection extends H2Collection {
 
-    IdLookupCollection(MongoDatabase database, String collectionName, CollectionOptions options,
+    StoreCollection(MongoDatabase database, String collectionName, CollectionOptions options,
                        MVMap<Object, Document> dataMap, MVMap<String, Object> metaMap, CursorRegistry cursorRegistry) {
         super(database, collectionName, options, dataMap, metaMap, cursorRegistry);
+    }
+
+    @Override
+    protected QueryResult queryDocuments(Document query, Document orderBy, int numberToSkip, int limit, int batchSize,
+                                         Document fieldSelector) {
+        for (Index<Object> index : getIndexes()) {
+            if (!(index instanceof OrderedUniqueIndex ordered)) {
+                continue;
+            }
+            Optional<IndexRange> range = IndexRange.of(query, index.getKeys());
+            if (range.isEmpty()) {
+                continue;
+            }
+            Optional<Boolean> descending = range.get().descending(orderBy);
+            Iterable<Object> positions = ordered.positions(range.get(), descending.orElse(false));
+            if (descending.isEmpty()) { // sorted otherwise: the backend sorts what the stretch holds
+                return matchDocuments(query, positions, orderBy, numberToSkip, limit, batchSize, fieldSelector);
+            }
+            // Already in the query's order: read lazily, so a limit stops the walk.
+            Stream<Document> inOrder = StreamSupport.stream(positions.spliterator(), false).map(this::getDocument).filter(Objects::nonNull);
+            return matchDocumentsFromStream(inOrder, query, null, numberToSkip, limit, batchSize, fieldSelector);
+        }
+        return super.queryDocuments(query, orderBy, numberToSkip, limit, batchSize, fieldSelector);
     }
 
     @Override
@@ -64,7 +95,7 @@ final class IdLookupCollection extends H2Collection {
             return List.of(condition);
         }
         if (condition instanceof Document operators && operators.size() == 1
-                && operators.get("$in") instanceof Collection<?> values && values.stream().allMatch(IdLookupCollection::isPlainId)) {
+                && operators.get("$in") instanceof Collection<?> values && values.stream().allMatch(StoreCollection::isPlainId)) {
             return List.copyOf(values);
         }
         return null;

@@ -28,13 +28,20 @@ import java.util.Set;
  *
  * <p>Recognised: conditions at the query's top or in a top-level {@code $and} (as the driver's {@code Filters.and}
  * writes them), equality to a string, number, ObjectId or date, and {@code $lt}, {@code $lte}, {@code $gt},
- * {@code $gte}, {@code $exists: true} on the last field. Anything else is left to the backend.
+ * {@code $gte}, {@code $exists: true} or nothing (see {@link #of}) on the last field. Anything else is left to the
+ * backend.
  */
 record IndexRange(KeyValue from, KeyValue to, String lastField) {
 
     private static final Set<String> RANGE_OPERATORS = Set.of("$lt", "$lte", "$gt", "$gte", "$exists");
 
-    static Optional<IndexRange> of(Document query, List<IndexKey> keys) {
+    /**
+     * The stretch of an index of {@code keys} that holds what {@code query} can match; empty when the query does not
+     * pin it down. A query with no condition on the last field gets the whole stretch of its prefix, but only when
+     * it sorts by that field (a walk in its order then ends at the query's limit) and the index is not sparse (a
+     * sparse index leaves out documents without the field, which such a query would match).
+     */
+    static Optional<IndexRange> of(Document query, List<IndexKey> keys, Document orderBy, boolean sparse) {
         Map<String, Object> conditions = conditions(query);
         if (conditions == null) {
             return Optional.empty();
@@ -53,7 +60,11 @@ record IndexRange(KeyValue from, KeyValue to, String lastField) {
         }
         Object condition = conditions.get(last.getKey());
         Object low = MinKey.getInstance(), high = MaxKey.getInstance();
-        if (isPlainValue(condition)) {
+        if (condition == null) {
+            if (sparse || orderBy == null || orderBy.size() != 1 || !orderBy.containsKey(last.getKey())) {
+                return Optional.empty();
+            }
+        } else if (isPlainValue(condition)) {
             low = high = normalized(condition);
         } else if (condition instanceof Document operators && !operators.isEmpty() && RANGE_OPERATORS.containsAll(operators.keySet())) {
             for (Map.Entry<String, Object> operator : operators.entrySet()) {

@@ -65,6 +65,10 @@ final class OrderedUniqueIndex extends AbstractUniqueIndex<Object> {
         };
     }
 
+    boolean sparse() {
+        return isSparse();
+    }
+
     @Override
     public long getCount() {
         return map.sizeAsLong();

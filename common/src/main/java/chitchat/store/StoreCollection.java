@@ -46,7 +46,7 @@ final class StoreCollection extends H2Collection {
             if (!(index instanceof OrderedUniqueIndex ordered)) {
                 continue;
             }
-            Optional<IndexRange> range = IndexRange.of(query, index.getKeys());
+            Optional<IndexRange> range = IndexRange.of(query, index.getKeys(), orderBy, ordered.sparse());
             if (range.isEmpty()) {
                 continue;
             }

@@ -104,7 +104,11 @@ class StoreQueriesTest {
                     new Page(Filters.and(Filters.eq("conv", "c0"), Filters.exists("seq")), Sorts.descending("sender"), 0, 0),
                     new Page(Filters.and(Filters.eq("conv", "c1"), Filters.eq("seq", 7L)), null, 0, 0),
                     new Page(Filters.and(Filters.eq("conv", "none"), Filters.exists("seq")), Sorts.descending("seq"), 50, 0),
-                    new Page(Filters.eq("conv", "c1"), Sorts.ascending("seq"), 5, 0));
+                    new Page(Filters.eq("conv", "c1"), Sorts.ascending("seq"), 5, 0),
+                    new Page(Filters.eq("conv", "c1"), Sorts.descending("_id"), 5, 0), // v1: newest by id
+                    new Page(Filters.and(Filters.eq("conv", "c2"), Filters.lt("_id", new ObjectId(new java.util.Date(1_700_000_100_000L), 0))),
+                            Sorts.descending("_id"), 5, 0),
+                    new Page(Filters.eq("sender", "u1"), Sorts.ascending("_id"), 0, 0));
             for (Page page : pages) {
                 assertEquals(page(b, page.filter(), page.sort(), page.limit(), page.skip()),
                         page(a, page.filter(), page.sort(), page.limit(), page.skip()), page.toString());

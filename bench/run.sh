@@ -28,12 +28,15 @@
 #   BENCH_TYPING_FRACTION=0.25  share of users sending typing in the marks ladder
 #   BENCH_GROUP_MEMBERS=256     BENCH_GROUP_RATE=20 msg/s into the group   BENCH_GROUP_SECONDS=10
 #   BENCH_JFR=off               on: JFR of chat1 during the messages-only ladder, summary in bench/results/<stamp>-chat1-jfr.txt
+#   BENCH_REDIS=single          cluster: the chat-servers use a local Redis Cluster (3 primaries + 3 replicas on
+#                                     base+400..405, sharded Pub/Sub) instead of one Redis; "redis" CPU is all six nodes
 #   BENCH_AOT=off               train: the run trains JDK 25 AOT caches for the chat-servers; use: they start from them
 #   BENCH_SERVER_JAVA_OPTS="-XX:+UseSerialGC -Xmx256m"   JVM flags of the two chat-servers (a heap sized
 #                                     for the connection budget: G1 with a large heap keeps far more RSS)
 #   BENCH_STORE_JAVA_OPTS=""   JVM flags of the embedded store (default: none, so the JVM's own heap sizing:
 #                                     a quarter of the machine's memory)
-#   BENCH_PORT_BASE=28000       ports used: base+17 (store), +81 (auth), +82/83, +92/93 (chat), +379 (redis)
+#   BENCH_PORT_BASE=28000       ports used: base+17 (store), +81 (auth), +82/83, +92/93 (chat), +379 (redis),
+#                                     +400..405 and +500..505 (a Redis Cluster's nodes and bus, BENCH_REDIS=cluster)
 #   BENCH_TIMEOUT=1200          seconds before the load tool is stopped, whatever it is doing
 # Any arguments are passed to the load tool as they are (java -jar bench/target/chit-chat-bench.jar --help).
 set -euo pipefail
@@ -128,19 +131,41 @@ port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 SECRET="$(head -c 48 /dev/urandom | base64 | tr -d '\n')"
 export JWT_SECRET="$SECRET" DATA_DIR="$WORK" APP_ENV=development
-export MONGO_URI="mongodb://127.0.0.1:$STORE_PORT" REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
+export MONGO_URI="mongodb://127.0.0.1:$STORE_PORT"
 
-if command -v redis-server >/dev/null 2>&1; then
-  start redis redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no
+REDIS_MODE="${BENCH_REDIS:-single}"
+if [[ "$REDIS_MODE" == cluster ]]; then
+  # The same cluster as make run-cluster's REDIS_MODE=cluster (testbed's LocalRedisCluster, which prints the seed
+  # list once every node reports cluster_state:ok); its redis-server nodes are that JVM's children.
+  command -v redis-cli >/dev/null 2>&1 || { echo "BENCH_REDIS=cluster needs redis-server and redis-cli 7+" >&2; exit 1; }
+  start redis-cluster "$JAVA" -cp "$DEV_JAR" chitchat.testbed.LocalRedisCluster "$((BASE + 400))"
+  for _ in $(seq 1 300); do
+    grep -q '^REDIS_CLUSTER_NODES=' "$LOGS/redis-cluster.log" 2>/dev/null && break
+    sleep 0.2
+  done
+  REDIS_CLUSTER_NODES="$(sed -n 's/^REDIS_CLUSTER_NODES=//p' "$LOGS/redis-cluster.log")"
+  [[ -n "$REDIS_CLUSTER_NODES" ]] || { echo "the Redis Cluster did not come up; see $LOGS/redis-cluster.log" >&2; exit 1; }
+  export REDIS_CLUSTER_NODES
+  REDIS_PIDS="$(pgrep -d+ -P "${pid_of[redis-cluster]}" redis-server)"
+  REDIS_PORT=$((BASE + 400))
+elif [[ "$REDIS_MODE" == single ]]; then
+  export REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
+  if command -v redis-server >/dev/null 2>&1; then
+    start redis redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no
+  else
+    echo "redis-server not installed: using the embedded-redis binary (redis-benchmark will be missing too)"
+    start redis "$JAVA" -cp "$DEV_JAR" chitchat.testbed.LocalRedis "$REDIS_PORT"
+  fi
+  wait_for redis port_open "$REDIS_PORT"
+  REDIS_PIDS="${pid_of[redis]}"
 else
-  echo "redis-server not installed: using the embedded-redis binary (redis-benchmark will be missing too)"
-  start redis "$JAVA" -cp "$DEV_JAR" chitchat.testbed.LocalRedis "$REDIS_PORT"
+  echo "BENCH_REDIS must be single (the default) or cluster, got '$REDIS_MODE'" >&2
+  exit 1
 fi
 # The store's collections are logged (bench/target/logs/<timestamp>/store-gc.log): its first full scans after the
 # history fill build its page cache, and the pauses that costs show up as history outliers.
 read -r -a STORE_OPTS <<<"${BENCH_STORE_JAVA_OPTS:-}"
 start store "$JAVA" "${STORE_OPTS[@]}" "-Xlog:gc:file=$LOGS/store-gc.log" -cp "$CHAT_JAR" chitchat.store.EmbeddedMongoMain --port "$STORE_PORT" --data-dir "$WORK/store"
-wait_for redis port_open "$REDIS_PORT"
 wait_for store port_open "$STORE_PORT"
 
 # Sign-ups at bcrypt's minimum cost (10) so 200 take seconds, and all from this one address, so the per-address
@@ -157,7 +182,7 @@ done
 wait_for auth curl -fsS "http://127.0.0.1:$AUTH_PORT/healthz"
 wait_for chat1 curl -fsS "http://127.0.0.1:$CHAT1_HTTP/healthz"
 wait_for chat2 curl -fsS "http://127.0.0.1:$CHAT2_HTTP/healthz"
-echo "Topology up (logs in $LOGS): auth :$AUTH_PORT, chat :$CHAT1_WS and :$CHAT2_WS, redis :$REDIS_PORT, store :$STORE_PORT"
+echo "Topology up (logs in $LOGS): auth :$AUTH_PORT, chat :$CHAT1_WS and :$CHAT2_WS, redis ($REDIS_MODE) :$REDIS_PORT, store :$STORE_PORT"
 
 flags=()
 add_flag() { if [[ -n "${2:-}" ]]; then flags+=("$1" "$2"); fi; }
@@ -187,8 +212,8 @@ BENCH_JWT_SECRET="$SECRET" timeout --signal=TERM --kill-after=20 "${BENCH_TIMEOU
     --auth "http://127.0.0.1:$AUTH_PORT" \
     --chat-http "http://127.0.0.1:$CHAT1_HTTP,http://127.0.0.1:$CHAT2_HTTP" \
     --chat-ws "ws://127.0.0.1:$CHAT1_WS/ws,ws://127.0.0.1:$CHAT2_WS/ws" \
-    --pids "chat1=${pid_of[chat1]},chat2=${pid_of[chat2]},redis=${pid_of[redis]},store=${pid_of[store]},auth=${pid_of[auth]}" \
-    --mongo-uri "$MONGO_URI" --redis-port "$REDIS_PORT" \
+    --pids "chat1=${pid_of[chat1]},chat2=${pid_of[chat2]},redis=$REDIS_PIDS,store=${pid_of[store]},auth=${pid_of[auth]}" \
+    --mongo-uri "$MONGO_URI" --redis-port "$REDIS_PORT" --redis-mode "$REDIS_MODE" \
     --jcmd "$JAVA_HOME/bin/jcmd" --out bench/results \
     "${flags[@]}" "$@" || status=$?
 exit "$status"

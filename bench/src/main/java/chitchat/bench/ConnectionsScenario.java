@@ -56,7 +56,7 @@ final class ConnectionsScenario {
 
     Result run() throws Exception {
         String http = options.chatHttp().getFirst();
-        long pid = options.pids().getOrDefault("chat1", -1L);
+        long pid = options.pids().getOrDefault("chat1", List.of(-1L)).getFirst();
         Memory before = settledMemory(pid, http);
 
         Map<String, Double> cpuBefore = ServerProbe.cpu(options.pids());

@@ -21,7 +21,7 @@ public record Options(
         String authUrl,
         List<String> chatHttp,
         List<String> chatWs,
-        Map<String, Long> pids,
+        Map<String, List<Long>> pids,
         String mongoUri,
         String mongoDb,
         int redisPort,
@@ -51,7 +51,8 @@ public record Options(
      * the long positional list above stays as it was.
      */
     record Load(int coldRate, double coldSeconds, double coldWindowSeconds, double coldDrainSeconds, String marks,
-                double typingFraction, int groupMembers, int groupRate, int groupSenders, double groupSeconds, boolean jfr, String shape) {
+                double typingFraction, int groupMembers, int groupRate, int groupSenders, double groupSeconds, boolean jfr, String shape,
+                String redisMode) {
         /** The ladders to run: without marks, with them, or both (the default: the difference is what marks cost). */
         boolean plainLadder() {
             return !marks.equals("on");
@@ -75,7 +76,8 @@ public record Options(
               --auth URL                 auth-server base URL (http://127.0.0.1:28081)
               --chat-http URL,URL        chat-server HTTP base URLs, one per instance
               --chat-ws URL,URL          chat-server WebSocket URLs (ws://127.0.0.1:28083/ws,...), same order
-              --pids name=PID,...        server processes to watch (chat1, chat2, auth, store, redis)
+              --pids name=PID,...        server processes to watch (chat1, chat2, auth, store, redis); name=PID+PID+...
+                                         watches a group as one (the nodes of a Redis Cluster)
               --mongo-uri URI            the store, for the history fill (MONGO_URI)   --mongo-db NAME (chitchat)
               --redis-port N             Redis port for redis-benchmark
               --scenarios a,b            of cold,redis,history,throughput,group,connections (all; they run in this order)
@@ -98,6 +100,7 @@ public record Options(
               --typing-fraction F        share of users who send typing before their messages, marks ladder (0.25)
               --group-members N          members of the fan-out group, creator included (256; max 10000)
               --group-rate N             msg/s into the group (20)   --group-senders N (4)   --group-seconds S (10)
+              --redis-mode single|cluster  what the chat-servers use (bench/run.sh starts it; BENCH_REDIS): for the report (single)
               --jfr on|off               record chat1 with JFR during the messages-only ladder, summary in <out>/<stamp>-chat1-jfr.txt (off)
               --out DIR                  where results go (bench/results)   --jcmd PATH (jcmd of this JDK)
             JWT secret for the connections scenario: environment variable BENCH_JWT_SECRET (else sign-up tokens are reused).
@@ -145,12 +148,12 @@ public record Options(
             }
             scenarios.add(s.trim());
         }
-        Map<String, Long> pids = new LinkedHashMap<>();
+        Map<String, List<Long>> pids = new LinkedHashMap<>();
         String pidList = f.string("pids", "");
         if (!pidList.isBlank()) {
-            for (String pair : pidList.split(",")) {
+            for (String pair : pidList.split(",")) { // name=PID, or name=PID+PID+... for a group (a Redis Cluster's nodes)
                 String[] kv = pair.split("=", 2);
-                pids.put(kv[0].trim(), Long.parseLong(kv[1].trim()));
+                pids.put(kv[0].trim(), java.util.Arrays.stream(kv[1].split("\\+")).map(String::trim).map(Long::parseLong).toList());
             }
         }
         List<String> chatHttp = loopback(f.string("chat-http", "http://127.0.0.1:28082,http://127.0.0.1:28092"));
@@ -191,7 +194,15 @@ public record Options(
                         marks(f.string("marks", "both")), f.decimal("typing-fraction", 0.25, 0, 1),
                         f.integer("group-members", 256, 3, 10_000), f.integer("group-rate", 20, 1, 10_000),
                         f.integer("group-senders", 4, 1, 256), f.decimal("group-seconds", 10, 1, 600),
-                        onOff(f.string("jfr", "off")), shape));
+                        onOff(f.string("jfr", "off")), shape, redisMode(f.string("redis-mode", "single"))));
+    }
+
+    /** How the chat-servers reach Redis in this run: {@code single} (one Redis) or {@code cluster} (sharded Pub/Sub). */
+    private static String redisMode(String value) {
+        if (!List.of("single", "cluster").contains(value)) {
+            throw new IllegalArgumentException("--redis-mode: single or cluster");
+        }
+        return value;
     }
 
     private static boolean onOff(String value) {

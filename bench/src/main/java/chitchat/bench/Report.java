@@ -61,6 +61,9 @@ record Report(Meta meta, Signup signup, ColdScenario.Result cold, RedisCeiling.R
         out.println();
         out.printf("Chit-Chat benchmark %s: %d cores (%s), %d MB; load average at start %s, at end %s%n",
                 meta.startedAt(), meta.cores(), meta.cpu(), meta.memoryMb(), meta.loadAverageAtStart(), meta.loadAverageAtEnd());
+        out.println(meta.settings().load().redisMode().equals("cluster")
+                ? "Broker: a Redis Cluster of 3 primaries and 3 replicas on this machine (sharded Pub/Sub); Redis CPU is all six nodes'."
+                : "Broker: one Redis.");
         out.println(meta.note());
         if (redis != null) {
             out.println();

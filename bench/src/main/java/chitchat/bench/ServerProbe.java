@@ -52,9 +52,9 @@ final class ServerProbe {
      * CPU seconds of every watched process, of this load tool ("bench"), and of the whole machine ("machine":
      * every process, the kernel's network work included, and whatever else runs here), to diff across a step.
      */
-    static Map<String, Double> cpu(Map<String, Long> pids) {
+    static Map<String, Double> cpu(Map<String, List<Long>> pids) {
         Map<String, Double> seconds = new LinkedHashMap<>();
-        pids.forEach((name, pid) -> seconds.put(name, cpuSeconds(pid)));
+        pids.forEach((name, group) -> seconds.put(name, group.stream().mapToDouble(ServerProbe::cpuSeconds).sum()));
         seconds.put("bench", cpuSeconds(ProcessHandle.current().pid()));
         seconds.put("machine", machineBusySeconds());
         return seconds;

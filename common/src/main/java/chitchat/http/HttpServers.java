@@ -1,7 +1,6 @@
 package chitchat.http;
 
 import chitchat.config.Env;
-import chitchat.metrics.Metrics;
 import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
@@ -21,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * class sets them from the first caller's environment before that happens, and logs it when a later caller asks for
  * different ones (they cannot be changed any more). Nothing else in the project may call {@code HttpServer.create}:
  * a server made elsewhere first would freeze the JDK defaults (no request timeout at all). Contexts are made with
- * {@link #context}, which adds the access log.
+ * {@link #context}, which adds the access log; a process puts its server together with {@link Server}.
  */
 public final class HttpServers {
 
@@ -30,15 +29,6 @@ public final class HttpServers {
     private static HttpTimeouts applied; // guarded by HttpServers.class
 
     private HttpServers() {
-    }
-
-    /** The API routes and {@code /healthz}, and {@code /metrics} where the operator chose to serve it. */
-    public static void mount(HttpServer http, Routes routes, Health health, Metrics metrics, Exposure exposure) {
-        routes.paths().forEach(path -> context(http, path, routes));
-        context(http, "/healthz", health);
-        if (exposure.metrics()) {
-            context(http, "/metrics", metrics);
-        }
     }
 
     /**

@@ -26,6 +26,12 @@ public final class HttpServers {
 
     private static final Logger log = LoggerFactory.getLogger(HttpServers.class);
 
+    /**
+     * Connections the kernel may queue for the server before it accepts them. Passing 0 would take the platform's
+     * default (50 in the JDK), which a burst of clients arriving at once, as after a restart, can overflow.
+     */
+    private static final int ACCEPT_BACKLOG = 512;
+
     private static HttpTimeouts applied; // guarded by HttpServers.class
 
     private HttpServers() {
@@ -51,7 +57,7 @@ public final class HttpServers {
     public static HttpServer create(Env env, Exposure exposure, int port) {
         applyOnce(HttpTimeouts.from(env));
         try {
-            HttpServer server = HttpServer.create(new InetSocketAddress(exposure.bindAddress(), port), 512);
+            HttpServer server = HttpServer.create(new InetSocketAddress(exposure.bindAddress(), port), ACCEPT_BACKLOG);
             server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
             return server;
         } catch (IOException e) {

@@ -13,13 +13,13 @@ import org.slf4j.LoggerFactory;
  * One process's start-up and shutdown, the same for the auth-server, the chat-server, {@code make run} and the dev
  * gateway: what the process opens (its store, its list of ended sessions, the chat service) and its HTTP server.
  *
- * <p>Why one class: each of the four used to repeat "open this, then that, bind, mount, start; on a failure close
- * what was opened", and each did the clean-up a little differently (one left its port bound). Here the rule is
+ * <p>Why one class: each of the four used to repeat "open this, then that, bind, mount, start; on a failure close what
+ * was opened", and each did the clean-up a little differently (two could leave their port bound). Here the rule is
  * written once. Everything is registered as it is opened ({@link #open}, {@link #listen}); {@link #close} closes it
- * newest first, so what faces clients (WebSockets, then HTTP) goes before what they depend on (the store). A
- * failure inside {@link #assemble} does the same at once and releases the port, so a refused start leaves nothing
- * behind. The server runs a virtual thread per request ({@link HttpServers#create}) and every context has the access
- * log ({@link HttpServers#context}).
+ * newest first, so what faces clients (WebSockets, then HTTP) goes before what they depend on (the store). A failure
+ * inside {@link #assemble} does the same at once and releases the port, so a refused start leaves nothing behind.
+ * The server runs a virtual thread per request ({@link HttpServers#create}) and every context has the access log
+ * ({@link HttpServers#context}).
  */
 public final class Server implements AutoCloseable {
 

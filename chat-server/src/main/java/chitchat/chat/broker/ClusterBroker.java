@@ -35,6 +35,9 @@ import redis.clients.jedis.HostAndPort;
 public final class ClusterBroker implements Broker, ShardLink.Events {
 
     private static final Logger log = LoggerFactory.getLogger(ClusterBroker.class);
+    /** How often each shard link is echoed, and how long without an echo before it counts as lost (three missed). */
+    private static final Duration BEAT = Duration.ofSeconds(5);
+    private static final Duration ECHO_DEADLINE = Duration.ofSeconds(15);
     private static final long PERIOD_MS = 5000;
     private static final long CONFIRM_MS = 3000;
     private static final long MOVED_RETRY_MS = 300;
@@ -65,7 +68,7 @@ public final class ClusterBroker implements Broker, ShardLink.Events {
 
     /** {@code topology} is shared with presence, whose keys live on the cluster too. */
     public ClusterBroker(Topology topology, Delivery delivery) {
-        this(topology, delivery, Duration.ofSeconds(5), Duration.ofSeconds(15));
+        this(topology, delivery, BEAT, ECHO_DEADLINE);
     }
 
     /** With another heartbeat (every {@code beat}, a link lost after {@code echoDeadline} without echo): tests. */

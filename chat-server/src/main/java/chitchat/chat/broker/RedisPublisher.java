@@ -28,7 +28,10 @@ final class RedisPublisher {
     private static final int MAX_PIPELINE = 512;
     /** How often the thread looks up from an empty queue to see whether it is closing. */
     private static final long IDLE_POLL_MS = 200;
-    /** Connect and read timeouts of the publishing connection: a publish is answered in well under a millisecond. */
+    /**
+     * Connect and read timeouts of the publishing connection: ample for a busy Redis (a pipeline of 512 is answered
+     * in milliseconds), short enough that a dead one is noticed and the batch kept for the next attempt.
+     */
     private static final int TIMEOUT_MS = 2000;
     /** How long {@link #close} waits for what is queued to go out. */
     private static final long DRAIN_MS = 2000;

@@ -44,6 +44,7 @@ final class RedisSubscription {
     private static final Duration PONG_DEADLINE = Duration.ofSeconds(15);
     /** How long {@link #subscribe} waits for Redis to confirm: a round trip, unless Redis is in trouble. */
     private static final long CONFIRM_MS = 3000;
+    /** A Redis that does not accept the connection by then counts as down: the loop backs off and tries again. */
     private static final int CONNECT_TIMEOUT_MS = 3000;
     /** How long {@link #close} waits for the thread to end. */
     private static final long STOP_MS = 2000;

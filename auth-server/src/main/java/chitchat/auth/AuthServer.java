@@ -5,16 +5,15 @@ import chitchat.config.Startup;
 import chitchat.config.Env;
 import chitchat.http.Exposure;
 import chitchat.http.Health;
-import chitchat.http.HttpServers;
 import chitchat.http.Origins;
 import chitchat.http.Routes;
+import chitchat.http.Server;
 import chitchat.metrics.Metrics;
 import chitchat.store.Store;
 import chitchat.token.Revocations;
 import chitchat.token.Tokens;
 import chitchat.users.Deletions;
 import chitchat.users.UserStore;
-import com.sun.net.httpserver.HttpServer;
 import java.time.Clock;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -38,14 +37,13 @@ public final class AuthServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(AuthServer.class);
 
-    private final HttpServer http;
-    private final Store store;
-    private final Revocations revocations;
+    /** Requests in flight get this long to finish at shutdown: a login's bcrypt hash takes well under a second. */
+    private static final int STOP_GRACE_SECONDS = 5;
 
-    private AuthServer(HttpServer http, Store store, Revocations revocations) {
-        this.http = http;
-        this.store = store;
-        this.revocations = revocations;
+    private final Server server;
+
+    private AuthServer(Server server) {
+        this.server = server;
     }
 
     public static void main(String[] args) {
@@ -56,29 +54,22 @@ public final class AuthServer implements AutoCloseable {
     public static AuthServer start(Env env) {
         Config config = Config.forService(env, 8081);
         Tokens configured = Tokens.configured(env, config);
-        Store store = Store.open(config);
-        Revocations revocations = null;
-        try {
-            revocations = Revocations.start(env, store.database());
+        return Server.assemble("auth", server -> {
+            Store store = server.open(Store.open(config));
+            Revocations revocations = server.open(Revocations.start(env, store.database()));
             Tokens tokens = configured.checking(revocations);
             Metrics metrics = new Metrics("auth");
             Routes routes = new Routes(new Origins(config.allowedOrigins()), config.trustProxy());
             Module module = module(env, config, store, tokens);
             module.register(routes);
             Exposure exposure = Exposure.from(env, Exposure.SERVICE);
-            HttpServer http = HttpServers.create(env, exposure, config.httpPort());
-            HttpServers.mount(http, routes, new Health().check("store", store::health), metrics, exposure);
-            HttpServers.context(http, "/", routes); // any other path: a 404 in the contract's error shape
-            http.start();
-            log.info("event=started service=auth port={} store={} bcrypt_cost={}", http.getAddress().getPort(), store.kind(), module.passwords.cost());
-            return new AuthServer(http, store, revocations);
-        } catch (RuntimeException e) {
-            if (revocations != null) {
-                revocations.close();
-            }
-            store.close();
-            throw e;
-        }
+            server.listen(env, exposure, config.httpPort(), STOP_GRACE_SECONDS);
+            server.mount(routes, new Health().check("store", store::health), metrics, exposure);
+            server.context("/", routes); // any other path: a 404 in the contract's error shape
+            server.start();
+            log.info("event=started service=auth port={} store={} bcrypt_cost={}", server.port(), store.kind(), module.passwords.cost());
+            return new AuthServer(server);
+        });
     }
 
     /** The auth endpoints, ready to be registered on any {@link Routes} (the all-in-one launcher shares one). */
@@ -107,16 +98,12 @@ public final class AuthServer implements AutoCloseable {
     }
 
     public int port() {
-        return http.getAddress().getPort();
+        return server.port();
     }
 
-    /** Stops accepting, lets requests in flight finish (up to 5 s), then closes the store. */
+    /** Stops accepting, lets requests in flight finish (up to 5 s), then closes the store: {@link Server#close}. */
     @Override
     public void close() {
-        log.info("event=stopping service=auth");
-        http.stop(5);
-        revocations.close();
-        store.close();
-        log.info("event=stopped service=auth");
+        server.close();
     }
 }

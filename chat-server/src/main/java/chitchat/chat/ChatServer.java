@@ -5,14 +5,13 @@ import chitchat.config.Startup;
 import chitchat.config.Env;
 import chitchat.http.Exposure;
 import chitchat.http.Health;
-import chitchat.http.HttpServers;
 import chitchat.http.Origins;
 import chitchat.http.Routes;
+import chitchat.http.Server;
 import chitchat.metrics.Metrics;
 import chitchat.store.Store;
 import chitchat.token.Revocations;
 import chitchat.token.Tokens;
-import com.sun.net.httpserver.HttpServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,16 +33,18 @@ public final class ChatServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ChatServer.class);
 
-    private final HttpServer http;
-    private final ChatService chat;
-    private final Store store;
-    private final Revocations revocations;
+    /**
+     * Requests in flight get this long to finish at shutdown. Short: the WebSockets are already closed by then
+     * (the chat service is closed first), and a history page is one indexed query.
+     */
+    private static final int STOP_GRACE_SECONDS = 1;
 
-    private ChatServer(HttpServer http, ChatService chat, Store store, Revocations revocations) {
-        this.http = http;
+    private final Server server;
+    private final ChatService chat;
+
+    private ChatServer(Server server, ChatService chat) {
+        this.server = server;
         this.chat = chat;
-        this.store = store;
-        this.revocations = revocations;
     }
 
     public static void main(String[] args) {
@@ -53,53 +54,39 @@ public final class ChatServer implements AutoCloseable {
     public static ChatServer start(Env env) {
         Config config = Config.forService(env, 8082);
         Tokens configured = Tokens.configured(env, config);
-        Store store = Store.open(config);
-        ChatService chat = null;
-        Revocations revocations = null;
-        try {
-            revocations = Revocations.start(env, store.database());
+        return Server.assemble("chat", server -> {
+            Store store = server.open(Store.open(config));
+            Revocations revocations = server.open(Revocations.start(env, store.database()));
             Tokens tokens = configured.checking(revocations); // history and handshakes refuse ended sessions
             Metrics metrics = new Metrics("chat");
             Exposure exposure = Exposure.from(env, Exposure.SERVICE);
-            chat = ChatService.start(env, config, store, tokens, metrics.registry(), exposure.bindAddress());
+            // Bound before the chat service starts, so that it is stopped after it: WebSockets close first.
+            server.listen(env, exposure, config.httpPort(), STOP_GRACE_SECONDS);
+            ChatService chat = server.open(ChatService.start(env, config, store, tokens, metrics.registry(), exposure.bindAddress()));
             Routes routes = new Routes(new Origins(config.allowedOrigins()), config.trustProxy());
             chat.register(routes);
             Health health = new Health().check("store", store::health);
             chat.addHealth(health);
 
-            HttpServer http = HttpServers.create(env, exposure, config.httpPort());
-            HttpServers.mount(http, routes, health, metrics, exposure);
-            HttpServers.context(http, "/", routes); // any other path: a 404 in the contract's error shape
-            http.start();
-            log.info("event=started service=chat http_port={} ws_port={} store={}", http.getAddress().getPort(), chat.wsPort(), store.kind());
-            return new ChatServer(http, chat, store, revocations);
-        } catch (RuntimeException e) {
-            if (chat != null) {
-                chat.close();
-            }
-            if (revocations != null) {
-                revocations.close();
-            }
-            store.close();
-            throw e;
-        }
+            server.mount(routes, health, metrics, exposure);
+            server.context("/", routes); // any other path: a 404 in the contract's error shape
+            server.start();
+            log.info("event=started service=chat http_port={} ws_port={} store={}", server.port(), chat.wsPort(), store.kind());
+            return new ChatServer(server, chat);
+        });
     }
 
     public int httpPort() {
-        return http.getAddress().getPort();
+        return server.port();
     }
 
     public int wsPort() {
         return chat.wsPort();
     }
 
+    /** Closes the WebSockets, then the HTTP server, the list of ended sessions and the store: {@link Server#close}. */
     @Override
     public void close() {
-        log.info("event=stopping service=chat");
-        chat.close();
-        http.stop(1);
-        revocations.close();
-        store.close();
-        log.info("event=stopped service=chat");
+        server.close();
     }
 }

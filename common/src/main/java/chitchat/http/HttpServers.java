@@ -1,7 +1,6 @@
 package chitchat.http;
 
 import chitchat.config.Env;
-import chitchat.metrics.Metrics;
 import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
@@ -21,24 +20,21 @@ import org.slf4j.LoggerFactory;
  * class sets them from the first caller's environment before that happens, and logs it when a later caller asks for
  * different ones (they cannot be changed any more). Nothing else in the project may call {@code HttpServer.create}:
  * a server made elsewhere first would freeze the JDK defaults (no request timeout at all). Contexts are made with
- * {@link #context}, which adds the access log.
+ * {@link #context}, which adds the access log; a process puts its server together with {@link Server}.
  */
 public final class HttpServers {
 
     private static final Logger log = LoggerFactory.getLogger(HttpServers.class);
 
+    /**
+     * Connections the kernel may queue for the server before it accepts them. Passing 0 would take the platform's
+     * default (50 in the JDK), which a burst of clients arriving at once, as after a restart, can overflow.
+     */
+    private static final int ACCEPT_BACKLOG = 512;
+
     private static HttpTimeouts applied; // guarded by HttpServers.class
 
     private HttpServers() {
-    }
-
-    /** The API routes and {@code /healthz}, and {@code /metrics} where the operator chose to serve it. */
-    public static void mount(HttpServer http, Routes routes, Health health, Metrics metrics, Exposure exposure) {
-        routes.paths().forEach(path -> context(http, path, routes));
-        context(http, "/healthz", health);
-        if (exposure.metrics()) {
-            context(http, "/metrics", metrics);
-        }
     }
 
     /**
@@ -61,7 +57,7 @@ public final class HttpServers {
     public static HttpServer create(Env env, Exposure exposure, int port) {
         applyOnce(HttpTimeouts.from(env));
         try {
-            HttpServer server = HttpServer.create(new InetSocketAddress(exposure.bindAddress(), port), 512);
+            HttpServer server = HttpServer.create(new InetSocketAddress(exposure.bindAddress(), port), ACCEPT_BACKLOG);
             server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
             return server;
         } catch (IOException e) {

@@ -7,14 +7,13 @@ import chitchat.config.Startup;
 import chitchat.config.Env;
 import chitchat.http.Exposure;
 import chitchat.http.Health;
-import chitchat.http.HttpServers;
 import chitchat.http.Origins;
 import chitchat.http.Routes;
+import chitchat.http.Server;
 import chitchat.metrics.Metrics;
 import chitchat.store.Store;
 import chitchat.token.Revocations;
 import chitchat.token.Tokens;
-import com.sun.net.httpserver.HttpServer;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -35,16 +34,15 @@ public final class DevServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(DevServer.class);
 
-    private final HttpServer http;
-    private final ChatService chat;
-    private final Store store;
-    private final Revocations revocations;
+    /** Requests in flight get this long to finish at shutdown, after the WebSockets are closed (as the chat-server). */
+    private static final int STOP_GRACE_SECONDS = 1;
 
-    private DevServer(HttpServer http, ChatService chat, Store store, Revocations revocations) {
-        this.http = http;
+    private final Server server;
+    private final ChatService chat;
+
+    private DevServer(Server server, ChatService chat) {
+        this.server = server;
         this.chat = chat;
-        this.store = store;
-        this.revocations = revocations;
     }
 
     public static void main(String[] args) {
@@ -55,74 +53,55 @@ public final class DevServer implements AutoCloseable {
 
     /** Starts everything; {@code HTTP_PORT=0} and {@code WS_PORT=0} pick free ports (tests). */
     public static DevServer start(Map<String, String> vars) {
-        // Every setting is checked before a port is bound, so a refused start leaves nothing behind.
+        // Every setting is checked before anything is opened or bound, so a refused start leaves nothing behind.
         Env requested = new Env(vars);
         Config checked = Config.from(requested, 8080, List.of());
         Tokens configured = Tokens.configured(requested, checked);
         // A developer's machine: loopback and no /metrics unless BIND_ADDRESS or METRICS say otherwise.
         Exposure exposure = Exposure.from(requested, Exposure.DEVELOPMENT);
-        HttpServer http = HttpServers.create(requested, exposure, checked.httpPort());
-        Store store = null;
-        ChatService chat = null;
-        Revocations revocations = null;
-        try {
-            int httpPort = http.getAddress().getPort();
+        return Server.assemble("dev", server -> {
+            // The store and the list of ended sessions do not depend on the port: opened first, closed last.
+            Store store = server.open(Store.open(checked));
+            Revocations revocations = server.open(Revocations.start(requested, store.database()));
+            Tokens tokens = configured.checking(revocations); // one list of ended sessions for auth and chat
+            server.listen(requested, exposure, checked.httpPort(), STOP_GRACE_SECONDS);
+            int httpPort = server.port();
             Map<String, String> resolved = new HashMap<>(vars);
             resolved.put("HTTP_PORT", String.valueOf(httpPort));
             Env env = new Env(resolved);
             Config config = Config.from(env, httpPort, Config.localOrigins(httpPort)); // origins of the real port
             Path staticDir = Path.of(env.string("STATIC_DIR", "static-client"));
-            store = Store.open(config);
-            revocations = Revocations.start(env, store.database());
-            Tokens tokens = configured.checking(revocations); // one list of ended sessions for auth and chat
 
             Metrics metrics = new Metrics("dev");
-            chat = ChatService.start(env, config, store, tokens, metrics.registry(), exposure.bindAddress());
+            ChatService chat = server.open(ChatService.start(env, config, store, tokens, metrics.registry(), exposure.bindAddress()));
             Routes routes = new Routes(new Origins(config.allowedOrigins()), config.trustProxy());
             AuthServer.module(env, config, store, tokens).register(routes);
             chat.register(routes);
             Health health = new Health().check("store", store::health);
             chat.addHealth(health);
 
-            HttpServers.mount(http, routes, health, metrics, exposure);
-            HttpServers.context(http, "/api/", routes); // any other API path: a 404 in the contract's error shape
-            StaticSite.mount(http, staticDir, chat.wsPort());
-            http.start();
+            server.mount(routes, health, metrics, exposure);
+            server.context("/api/", routes); // any other API path: a 404 in the contract's error shape
+            StaticSite.mount(server.http(), staticDir, chat.wsPort());
+            server.start();
             log.info("event=started service=dev http_port={} ws_port={} bind_address={} metrics={} store={} static_dir={}",
                     httpPort, chat.wsPort(), exposure.bindHost(), exposure.metrics() ? "on" : "off", store.kind(),
                     staticDir.toAbsolutePath().normalize());
-            return new DevServer(http, chat, store, revocations);
-        } catch (RuntimeException e) {
-            // The JDK server releases its port from its dispatcher thread: start it so that stop() really unbinds.
-            http.start();
-            http.stop(0);
-            if (chat != null) {
-                chat.close();
-            }
-            if (revocations != null) {
-                revocations.close();
-            }
-            if (store != null) {
-                store.close();
-            }
-            throw e;
-        }
+            return new DevServer(server, chat);
+        });
     }
 
     public int httpPort() {
-        return http.getAddress().getPort();
+        return server.port();
     }
 
     public int wsPort() {
         return chat.wsPort();
     }
 
+    /** Closes the WebSockets, then the HTTP server, the list of ended sessions and the store: {@link Server#close}. */
     @Override
     public void close() {
-        chat.close();
-        http.stop(1);
-        revocations.close();
-        store.close();
-        log.info("event=stopped service=dev");
+        server.close();
     }
 }

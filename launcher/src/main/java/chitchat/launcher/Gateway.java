@@ -2,14 +2,14 @@ package chitchat.launcher;
 
 import chitchat.config.ConfigException;
 import chitchat.config.Env;
+import chitchat.config.Startup;
 import chitchat.http.Exposure;
-import chitchat.http.HttpServers;
 import chitchat.json.Json;
 import chitchat.http.Origins;
 import chitchat.http.Routes;
+import chitchat.http.Server;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -44,26 +44,29 @@ public final class Gateway {
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
     public static void main(String[] args) {
-        try {
-            Env env = Env.system();
-            int wsPort = env.integer("CHAT_WS_PORT", 8083, 1, 65535);
-            URI auth = URI.create(env.optional("AUTH_URL").orElseThrow(() -> new ConfigException("set AUTH_URL, e.g. http://127.0.0.1:8081")));
-            URI chat = URI.create(env.optional("CHAT_URL").orElseThrow(() -> new ConfigException("set CHAT_URL, e.g. http://127.0.0.1:8082")));
-            Gateway gateway = new Gateway();
-            HttpServer http = HttpServers.create(env, Exposure.from(env, Exposure.DEVELOPMENT), env.integer("HTTP_PORT", 8080, 0, 65535));
-            HttpServers.context(http, "/api/auth/", gateway.forwardTo(auth));
-            HttpServers.context(http, "/api/users", gateway.forwardTo(auth));
+        Startup.run(() -> start(Env.system()));
+    }
+
+    /** Starts the gateway configured by {@code env}; a wrong setting is a {@link ConfigException}, before any port is bound. */
+    static Server start(Env env) {
+        int wsPort = env.integer("CHAT_WS_PORT", 8083, 1, 65535);
+        URI auth = URI.create(env.optional("AUTH_URL").orElseThrow(() -> new ConfigException("set AUTH_URL, e.g. http://127.0.0.1:8081")));
+        URI chat = URI.create(env.optional("CHAT_URL").orElseThrow(() -> new ConfigException("set CHAT_URL, e.g. http://127.0.0.1:8082")));
+        Gateway gateway = new Gateway();
+        return Server.assemble("gateway", server -> {
+            // No grace at shutdown: it only forwards, and the upstream answers whoever retries.
+            server.listen(env, Exposure.from(env, Exposure.DEVELOPMENT), env.integer("HTTP_PORT", 8080, 0, 65535), 0);
+            server.context("/api/auth/", gateway.forwardTo(auth));
+            server.context("/api/users", gateway.forwardTo(auth));
             HttpHandler notFound = new Routes(new Origins(List.of()), false); // other API paths: a JSON 404
-            HttpServers.context(http, "/api/messages", exactly("/api/messages", gateway.forwardTo(chat), notFound));
-            HttpServers.context(http, "/api/conversations", subtree("/api/conversations", gateway.forwardTo(chat), notFound));
-            HttpServers.context(http, "/api/", notFound);
-            StaticSite.mount(http, Path.of(env.string("STATIC_DIR", "static-client")), wsPort);
-            http.start();
-            log.info("event=gateway_ready url=http://localhost:{} auth={} chat={} ws_port={}", http.getAddress().getPort(), auth, chat, wsPort);
-        } catch (ConfigException e) {
-            log.error("event=startup_failed reason=\"{}\"", e.getMessage());
-            System.exit(2);
-        }
+            server.context("/api/messages", exactly("/api/messages", gateway.forwardTo(chat), notFound));
+            server.context("/api/conversations", subtree("/api/conversations", gateway.forwardTo(chat), notFound));
+            server.context("/api/", notFound);
+            StaticSite.mount(server.http(), Path.of(env.string("STATIC_DIR", "static-client")), wsPort);
+            server.start();
+            log.info("event=gateway_ready url=http://localhost:{} auth={} chat={} ws_port={}", server.port(), auth, chat, wsPort);
+            return server;
+        });
     }
 
     /** {@code path} itself to {@code handler}; anything else under the context (e.g. {@code path + "X"}) to {@code other}. */

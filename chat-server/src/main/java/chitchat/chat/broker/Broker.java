@@ -17,8 +17,9 @@ public interface Broker extends AutoCloseable {
         void resync(java.util.Collection<String> users);
     }
 
+    /** {@code user}'s channel, {@code chat_<user>}: defined in {@link UserChannels}. */
     static String channel(String user) {
-        return "chat_" + user;
+        return UserChannels.of(user);
     }
 
     /** Start receiving {@code user}'s channel (idempotent). */

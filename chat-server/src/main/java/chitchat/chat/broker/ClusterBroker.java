@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -36,8 +35,9 @@ import redis.clients.jedis.HostAndPort;
 public final class ClusterBroker implements Broker, ShardLink.Events {
 
     private static final Logger log = LoggerFactory.getLogger(ClusterBroker.class);
-    static final String CONTROL_CHANNEL = "chitchat_control";
-    private static final String RESYNC_PREFIX = "resync:";
+    /** How often each shard link is echoed, and how long without an echo before it counts as lost (three missed). */
+    private static final Duration BEAT = Duration.ofSeconds(5);
+    private static final Duration ECHO_DEADLINE = Duration.ofSeconds(15);
     private static final long PERIOD_MS = 5000;
     private static final long CONFIRM_MS = 3000;
     private static final long MOVED_RETRY_MS = 300;
@@ -45,7 +45,7 @@ public final class ClusterBroker implements Broker, ShardLink.Events {
     /** After this, a map that still names the old owner is believed (the slot may have moved back). */
     private static final long MOVED_TRUST_NANOS = TimeUnit.SECONDS.toNanos(5);
 
-    private final String instanceId = UUID.randomUUID().toString();
+    private final ControlChannel control = new ControlChannel();
     private final Delivery delivery;
     private final Topology topology;
     private final ClusterPublisher publisher;
@@ -68,7 +68,7 @@ public final class ClusterBroker implements Broker, ShardLink.Events {
 
     /** {@code topology} is shared with presence, whose keys live on the cluster too. */
     public ClusterBroker(Topology topology, Delivery delivery) {
-        this(topology, delivery, Duration.ofSeconds(5), Duration.ofSeconds(15));
+        this(topology, delivery, BEAT, ECHO_DEADLINE);
     }
 
     /** With another heartbeat (every {@code beat}, a link lost after {@code echoDeadline} without echo): tests. */
@@ -94,7 +94,7 @@ public final class ClusterBroker implements Broker, ShardLink.Events {
     @Override
     public void subscribe(String user) {
         wanted.add(user);
-        String channel = Broker.channel(user);
+        String channel = UserChannels.of(user);
         ShardLink link;
         routing.lock();
         try {
@@ -113,7 +113,7 @@ public final class ClusterBroker implements Broker, ShardLink.Events {
     @Override
     public void unsubscribe(String user) {
         wanted.remove(user);
-        List<String> channel = List.of(Broker.channel(user));
+        List<String> channel = List.of(UserChannels.of(user));
         routing.lock();
         try {
             links.values().forEach(link -> {
@@ -128,7 +128,7 @@ public final class ClusterBroker implements Broker, ShardLink.Events {
 
     @Override
     public boolean publish(String user, String payload) {
-        return publisher.offer(Broker.channel(user), payload);
+        return publisher.offer(UserChannels.of(user), payload);
     }
 
     /** The link of the primary owning {@code channel}, created if new; null while no topology is known. */
@@ -174,7 +174,7 @@ public final class ClusterBroker implements Broker, ShardLink.Events {
                 // A link to every primary, even one no user here needs yet: health and heartbeat cover every shard.
                 primaries.forEach(p -> links.computeIfAbsent(p, node -> new ShardLink(node, topology, this, echoDeadline)));
                 List<String> channels = new ArrayList<>(wanted.stream().map(Broker::channel).toList());
-                channels.add(CONTROL_CHANNEL);
+                channels.add(ControlChannel.NAME);
                 movedFrom.keySet().retainAll(Set.copyOf(channels)); // users gone meanwhile
                 for (String channel : channels) {
                     HostAndPort owner = map.ownerOf(channel);
@@ -194,7 +194,7 @@ public final class ClusterBroker implements Broker, ShardLink.Events {
                 }
                 for (ShardLink link : links.values()) {
                     List<String> stray = link.channels().stream().filter(c -> !link.node().equals(map.ownerOf(c))
-                            || c.startsWith("chat_") && !wanted.contains(c.substring(5))).toList();
+                            || UserChannels.userOf(c).filter(user -> !wanted.contains(user)).isPresent()).toList();
                     if (!stray.isEmpty()) {
                         link.remove(stray);
                     }
@@ -205,21 +205,17 @@ public final class ClusterBroker implements Broker, ShardLink.Events {
             movedHere.forEach((link, channels) -> {
                 link.await(channels, CONFIRM_MS);
                 log.info("event=channels_moved node={} channels={}", link.node(), channels.size());
-                delivery.resync(users(channels));
+                delivery.resync(UserChannels.usersOf(channels));
             });
             if (lagging) {
                 requestReconcile(hint, MOVED_RETRY_MS);
             }
             if (publisher.takeOverflowed()) {
-                publisher.offer(CONTROL_CHANNEL, RESYNC_PREFIX + instanceId);
+                publisher.offer(ControlChannel.NAME, control.resyncNotice());
             }
         } catch (RuntimeException e) {
             log.warn("event=cluster_reconcile_failed error=\"{}\"", e.toString());
         }
-    }
-
-    private static List<String> users(java.util.Collection<String> channels) {
-        return channels.stream().filter(c -> c.startsWith("chat_")).map(c -> c.substring(5)).toList();
     }
 
     private void beat() {
@@ -234,18 +230,12 @@ public final class ClusterBroker implements Broker, ShardLink.Events {
 
     @Override
     public void message(String channel, String payload) {
-        if (channel.startsWith("chat_")) {
-            delivery.deliver(channel.substring(5), payload);
-        } else if (CONTROL_CHANNEL.equals(channel) && payload.startsWith(RESYNC_PREFIX)
-                && !payload.equals(RESYNC_PREFIX + instanceId)) {
-            log.info("event=cluster_resync from={}", payload.substring(RESYNC_PREFIX.length()));
-            delivery.resync();
-        }
+        control.dispatch(channel, payload, delivery);
     }
 
     @Override
     public void linkUp(ShardLink link, Set<String> channels) {
-        delivery.resync(users(channels)); // what was published to them while the link was down did not reach them
+        delivery.resync(UserChannels.usersOf(channels)); // what was published to them while the link was down did not reach them
     }
 
     @Override
@@ -275,7 +265,7 @@ public final class ClusterBroker implements Broker, ShardLink.Events {
     @Override
     public int subscriptions() {
         int total = links.values().stream().mapToInt(ShardLink::confirmed).sum();
-        boolean control = links.values().stream().anyMatch(l -> l.live() && l.has(CONTROL_CHANNEL));
+        boolean control = links.values().stream().anyMatch(l -> l.live() && l.has(ControlChannel.NAME));
         return Math.max(0, total - (control ? 1 : 0));
     }
 

@@ -85,11 +85,16 @@ public final class Gateway {
 
     private HttpHandler forwardTo(URI upstream) {
         return exchange -> {
-            try (exchange) {
-                forward(exchange, upstream);
-            } catch (IOException | InterruptedException e) {
-                log.warn("event=gateway_upstream_failed upstream={} error=\"{}\"", upstream, e.toString());
-                Routes.writeJson(exchange, 502, Json.write(new Routes.ErrorBody("unavailable", "That service is not reachable right now.")));
+            try (exchange) { // closed after the 502 too: closing it first would send the client an empty reply
+                try {
+                    forward(exchange, upstream);
+                } catch (IOException | InterruptedException e) {
+                    if (e instanceof InterruptedException) {
+                        Thread.currentThread().interrupt();
+                    }
+                    log.warn("event=gateway_upstream_failed upstream={} error=\"{}\"", upstream, e.toString());
+                    Routes.writeJson(exchange, 502, Json.write(new Routes.ErrorBody("unavailable", "That service is not reachable right now.")));
+                }
             }
         };
     }

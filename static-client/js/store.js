@@ -63,6 +63,7 @@ export function createStore(initialState) {
  *
  * users:         everyone else's username, sorted (the people directory).
  * deleted:       the deleted accounts' usernames, sorted: their old messages show "Deleted user" as the sender.
+ * usersLoaded:   `GET /api/users` has answered once (before that, or offline, "no one else is here" is not true).
  * conversations: Map conversation id -> Conversation (see emptyConversation).
  * listLoaded:    the first `GET /api/conversations` has answered (before that, "no conversations" is not true yet).
  * selected:      the open conversation's id, or null.
@@ -83,6 +84,7 @@ export function initialState() {
     me: null,
     users: [],
     deleted: [],
+    usersLoaded: false,
     filter: '',
     conversations: new Map(),
     listLoaded: false,

@@ -71,6 +71,8 @@ export function createStore(initialState) {
  * panel:         what covers part of the screen: null, 'new-group', 'members' or 'add-member'.
  * connection:    'connecting' until the first connection of the session opens, then 'online' or 'reconnecting'
  *                (the contract's two words): "reconnecting" on a page that never was connected would be untrue.
+ *                A reload while the server cannot be reached starts at 'reconnecting' (chat.js, restoreSession):
+ *                that page continues this browser's session, which was connected before the reload.
  * typing:        Map conversation id -> Map username -> until (ms): who is typing where (typing.js).
  * presence:      Map username -> { online, lastSeen }: the watched people's presence (presence.js); emptied while
  *                the socket is down, as nothing is known then, and filled again by the next `watch`'s answers.

@@ -115,6 +115,14 @@ class BrowserServingE2ETest {
                             "the app's chat screen, styled, reconnecting (and not saying that no one else is here, which is"
                             + " not known): not the browser's error page nor the log-in page");
                     assertFalse(alice.driver().getPageSource().contains("ERR_CONNECTION_REFUSED"), "not Chromium's error page");
+                    alice.emulate(360, 740, false);
+                    alice.waitUntil(d -> Boolean.TRUE.equals(alice.script("return innerWidth === 360;")));
+                    assertEquals(true, alice.script("""
+                            const right = (id) => document.querySelector(`[data-testid="${id}"]`).getBoundingClientRect().right;
+                            return right('logout') <= innerWidth
+                                && right('connection-status') <= document.querySelector('.sidebar-header .bar-actions').getBoundingClientRect().left;
+                            """), "at 360 px the header's buttons stay on screen beside \"reconnecting\"");
+                    alice.emulate(0, 0, false);
                     alice.screenshotsLightAndDark("while-down");
 
                     server = DevServer.start(SharedInstances.env(temp, "offline", "offline", store, redis, http, ws));

@@ -23,8 +23,8 @@ import org.openqa.selenium.chromium.ChromiumDriver;
  * again (the dev server's ETags, with {@code Cache-Control: no-cache}), and the first one came gzipped; and the
  * offline shell: with the server stopped, a reload shows the chat screen of the person logged in, saying
  * {@code reconnecting}, not Chromium's error page nor the log-in page, and once the server is back the page is
- * online again, reopens its conversation and gets messages live. Screenshots: {@code offline-*} in
- * {@code target/e2e-screenshots/}.
+ * online again, reopens its conversation and gets messages live; or, if the session ended meanwhile, goes to the
+ * log-in page and forgets that person. Screenshots: {@code offline-*} in {@code target/e2e-screenshots/}.
  *
  * <p>Needs Debian's {@code chromium} and {@code chromium-driver}; skipped, not failed, without them.
  */
@@ -137,6 +137,47 @@ class BrowserServingE2ETest {
                     alice.waitForMessage(2);
                     assertEquals(List.of("before the server went down", "after it came back"),
                             alice.messages().stream().map(m -> Browser.text(m.findElement(By.cssSelector(".text")))).toList());
+                } finally {
+                    alice.screenshot();
+                }
+            } finally {
+                server.close();
+            }
+        }
+    }
+
+    /**
+     * The other way an offline start can end: the server comes back, but the session did not survive (here its
+     * signing key changed, as if it had expired meanwhile). The first check before reconnecting gets a 401: the
+     * log-in page, saying why, and a later load with the server down shows the log-in page, not that person.
+     */
+    @Test
+    @Timeout(120)
+    void anOfflineStartWhoseSessionEndedMeanwhileEndsOnTheLogInPage(@TempDir Path temp) throws IOException {
+        assumeTrue(Browser.available(), "needs /usr/bin/chromium and /usr/bin/chromedriver (Debian: chromium chromium-driver)");
+        int http = LocalRedis.freePort();
+        int ws = LocalRedis.freePort();
+        try (EmbeddedMongo store = EmbeddedMongo.inMemory(); LocalRedis redis = LocalRedis.start()) {
+            DevServer server = DevServer.start(SharedInstances.env(temp, "ended", "ended", store, redis, http, ws));
+            try (Browser alice = Browser.open("offline-ended", temp, http)) {
+                try {
+                    alice.signUp("alice");
+                    alice.waitUntil(d -> Boolean.TRUE.equals(alice.script("return navigator.serviceWorker.controller !== null;")));
+                    server.close();
+                    alice.driver().navigate().refresh();
+                    alice.waitForText(alice.selector("connection-status"), "reconnecting");
+                    assertEquals("alice", Browser.text(alice.testId("me")));
+
+                    Map<String, String> env = SharedInstances.env(temp, "ended", "ended", store, redis, http, ws);
+                    env.put("JWT_SECRET", "another-secret-another-secret-0123456789abcdef");
+                    server = DevServer.start(env);
+                    alice.waitForText(alice.selector("auth-error"), "Your session has ended. Please log in again.");
+                    alice.screenshot("session-ended");
+
+                    server.close();
+                    alice.driver().navigate().refresh();
+                    alice.testId("username");
+                    assertTrue(alice.driver().findElement(alice.selector("me")).getText().isEmpty(), "nobody's chat screen");
                 } finally {
                     alice.screenshot();
                 }

@@ -42,6 +42,13 @@ class BrowserServingE2ETest {
             return files;
             """;
 
+    /** The side panel's header: the status's text ends before the buttons start, and the last one is on screen. */
+    private static final String HEADER_FITS = """
+            const box = (selector) => document.querySelector(selector).getBoundingClientRect();
+            return box('[data-testid="logout"]').right <= box('.sidebar').right
+                && box('[data-testid="connection-status"]').right <= box('.sidebar-header .bar-actions').left;
+            """;
+
     @Test
     @Timeout(120)
     void aSecondLoadIsAnswered304AndTheFirstCameGzipped(@TempDir Path temp) throws IOException {
@@ -115,13 +122,12 @@ class BrowserServingE2ETest {
                             "the app's chat screen, styled, reconnecting (and not saying that no one else is here, which is"
                             + " not known): not the browser's error page nor the log-in page");
                     assertFalse(alice.driver().getPageSource().contains("ERR_CONNECTION_REFUSED"), "not Chromium's error page");
-                    alice.emulate(360, 740, false);
-                    alice.waitUntil(d -> Boolean.TRUE.equals(alice.script("return innerWidth === 360;")));
-                    assertEquals(true, alice.script("""
-                            const right = (id) => document.querySelector(`[data-testid="${id}"]`).getBoundingClientRect().right;
-                            return right('logout') <= innerWidth
-                                && right('connection-status') <= document.querySelector('.sidebar-header .bar-actions').getBoundingClientRect().left;
-                            """), "at 360 px the header's buttons stay on screen beside \"reconnecting\"");
+                    for (int width : new int[] {360, 768, 1024, 1280, 1440}) {
+                        alice.emulate(width, 900, false);
+                        alice.waitUntil(d -> Boolean.valueOf(width == ((Number) alice.script("return innerWidth;")).intValue()));
+                        assertEquals(true, alice.script(HEADER_FITS), "at " + width
+                                + " px the side panel's header shows \"reconnecting\" whole, beside its buttons, all on screen");
+                    }
                     alice.emulate(0, 0, false);
                     alice.screenshotsLightAndDark("while-down");
 

@@ -132,7 +132,6 @@ export function createChat(store, config) {
    */
   function startSession(username, { offline = false } = {}) {
     generation += 1;
-    socket?.stop(); // a session that follows another one directly (beforeReconnect found someone else)
     reopened = offline;
     localStorage.setItem(LAST_USER_KEY, username);
     // What an earlier page of this user left unsent is shown again, pending, and goes once the socket opens.
@@ -142,7 +141,8 @@ export function createChat(store, config) {
     });
     notifier.start(username);
     socket = new ChatSocket(wsUrl, { onOpen, onFrame, onClose, beforeReconnect });
-    socket.start();
+    // Offline, the cookie was never checked: the socket asks me() first, as it does before every retry.
+    socket.start({ checkFirst: offline });
     sync.catchUp(); // the list, even before (or without) a socket
     loadUsers();
     usersTimer = setInterval(() => {
@@ -235,7 +235,8 @@ export function createChat(store, config) {
       const { username } = await api.me();
       if (username !== store.get().me) {
         // The cookie is someone else's now (logged in as another person in another tab, or after an offline
-        // start): their session, not a reconnect of this one.
+        // start): their session, not a reconnect of this one. endSession stops this socket, hence false.
+        endSession(null);
         startSession(username);
         return false;
       }

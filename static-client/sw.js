@@ -52,7 +52,8 @@ async function networkFirst(event, key) {
   const cache = await caches.open(CACHE);
   try {
     const response = await fetch(event.request);
-    if (response.ok && response.type === 'basic') {
+    // Not a redirected answer: a browser refuses one from a worker for a navigation, so it must not become the copy.
+    if (response.ok && response.type === 'basic' && !response.redirected) {
       // Kept while the page goes on (waitUntil keeps the worker alive until the copy is written).
       event.waitUntil(cache.put(key, response.clone()).catch(() => {}));
       return response;

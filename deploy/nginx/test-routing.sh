@@ -2,7 +2,8 @@
 # Runs deploy/nginx/nginx.conf, as it is, with Debian's nginx in front of one auth-server and two
 # chat-servers on loopback, and checks that it routes as the contract says:
 #
-#   - the static client is served with the security headers (CSP, nosniff, Referrer-Policy);
+#   - the static client is served with the security headers (CSP, nosniff, Referrer-Policy), as the dev
+#     server serves it: text gzipped, Cache-Control: no-cache, an ETag and Last-Modified answered 304;
 #   - POST /api/auth/signup reaches the auth-server and sets the session cookie;
 #   - /api/auth/me, /api/users (auth) and /api/messages (chat) answer 200 JSON through nginx;
 #   - /api/conversations, /api/conversations/ and paths under it (contract v2) are proxied to a chat
@@ -201,6 +202,33 @@ check "static: Referrer-Policy: no-referrer" test "$(header "$tmp/index.h" Refer
 curl -sS -m 5 -D "$tmp/missing.h" -o /dev/null "$origin/no-such-file.js" || true
 check "static: a missing file is 404 and still carries the CSP" \
     test "$(status_of "$tmp/missing.h")" = 404 -a "$(header "$tmp/missing.h" Content-Security-Policy)" = "$csp"
+
+# As the dev server does (StaticFiles.java): text gzipped, no-cache with an ETag, and a 304 for a file the
+# browser has (by its ETag or its date). store.js is big enough to be compressed; the real client is needed.
+if [[ -f "$static_root/js/store.js" ]]; then
+    curl -sS -m 5 -D "$tmp/store.h" -o "$tmp/store.js.gz" -H 'Accept-Encoding: gzip' "$origin/js/store.js" || true
+    check "static: text is gzipped for a client that takes gzip (Content-Encoding, Vary)" \
+        test "$(header "$tmp/store.h" Content-Encoding)" = gzip -a "$(header "$tmp/store.h" Vary)" = Accept-Encoding
+    check "static: the gzipped body is the file" cmp -s <(gzip -dc "$tmp/store.js.gz") "$static_root/js/store.js"
+    check "static: app files are Cache-Control: no-cache" test "$(header "$tmp/store.h" Cache-Control)" = no-cache
+    etag="$(header "$tmp/store.h" ETag)"
+    last_modified="$(header "$tmp/store.h" Last-Modified)"
+    check "static: an ETag and a Last-Modified" test -n "$etag" -a -n "$last_modified"
+    curl -sS -m 5 -D "$tmp/store-etag.h" -o "$tmp/store-etag.body" -H 'Accept-Encoding: gzip' \
+        -H "If-None-Match: $etag" "$origin/js/store.js" || true
+    check "static: If-None-Match with the ETag is 304, no body, security headers kept" \
+        test "$(status_of "$tmp/store-etag.h")" = 304 -a ! -s "$tmp/store-etag.body" \
+        -a "$(header "$tmp/store-etag.h" Content-Security-Policy)" = "$csp"
+    curl -sS -m 5 -D "$tmp/store-date.h" -o /dev/null -H "If-Modified-Since: $last_modified" "$origin/js/store.js" || true
+    check "static: If-Modified-Since with its date is 304" test "$(status_of "$tmp/store-date.h")" = 304
+    curl -sS -m 5 -D "$tmp/store-plain.h" -o "$tmp/store.js" "$origin/js/store.js" || true
+    check "static: a client without gzip gets the file as it is" \
+        test -z "$(header "$tmp/store-plain.h" Content-Encoding)" -a "$(wc -c <"$tmp/store.js")" = "$(wc -c <"$static_root/js/store.js")"
+    curl -sS -m 5 -D "$tmp/sw.h" -o /dev/null "$origin/sw.js" || true
+    check "static: the offline shell's worker (sw.js) is JavaScript, no-cache" \
+        test "$(status_of "$tmp/sw.h")" = 200 -a "$(header "$tmp/sw.h" Content-Type)" = text/javascript \
+        -a "$(header "$tmp/sw.h" Cache-Control)" = no-cache
+fi
 
 suffix="$RANDOM$RANDOM"
 alice="alice$suffix"

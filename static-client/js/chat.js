@@ -51,6 +51,9 @@ import {
 
 const USERS_REFRESH_MS = 5000; // new sign-ups show in the directory within seconds
 const SELECTION_KEY = 'chitchat.selected';
+// Who was last logged in on this browser, so that a reload while the server is down (the offline shell, sw.js)
+// can show that person's chat screen, reconnecting, instead of a log-in page the cookie does not call for.
+const LAST_USER_KEY = 'chitchat.user';
 
 export function createChat(store, config) {
   const wsUrl = webSocketUrl(config);
@@ -62,6 +65,7 @@ export function createChat(store, config) {
   // Bumped when a session starts or ends, so an answer that arrives after logging out changes nothing.
   let generation = 0;
   let reopened = false; // whether this session's socket has opened before: the first open needs no second user list
+  let openOnConnect = null; // a conversation to reopen once an offline start reaches the server
   const session = () => generation;
 
   const sync = createSync({ store, api, merge, session, handleFailure, onGone, onList });
@@ -84,12 +88,23 @@ export function createChat(store, config) {
 
   // ---- session --------------------------------------------------------------------------------------------------
 
-  /** On page load: a valid cookie means we are still logged in. */
+  /**
+   * On page load: a valid cookie means we are still logged in. When the server cannot be reached (no answer, or
+   * a 5xx from a proxy whose service is down) the cookie's verdict is unknown: if someone was logged in on this
+   * browser, their chat screen shows, `reconnecting`, and the socket's checks before each attempt (me() in
+   * beforeReconnect) decide once the server answers: the session goes on, or a 401 ends it on the log-in page.
+   */
   async function restoreSession() {
     try {
       const { username } = await api.me();
       startSession(username);
     } catch (error) {
+      const last = localStorage.getItem(LAST_USER_KEY);
+      if (last && (error.status === 0 || error.status >= 500)) {
+        startSession(last, { offline: true });
+        return;
+      }
+      if (error.status === 401) localStorage.removeItem(LAST_USER_KEY);
       store.set({ phase: 'auth', authError: error.status === 401 ? null : error.message });
     }
   }
@@ -109,21 +124,33 @@ export function createChat(store, config) {
     endSession(null);
   }
 
-  function startSession(username) {
+  /**
+   * `offline`: the server could not say who we are (restoreSession). The screen is the one of a session that
+   * lost its connection, `reconnecting`, since it is one: this browser's session, from before the reload. The
+   * first open then fetches the user list again (startSession's own attempt failed) and reopens the conversation
+   * the tab had open, whose history could not load before.
+   */
+  function startSession(username, { offline = false } = {}) {
     generation += 1;
-    reopened = false;
+    reopened = offline;
+    localStorage.setItem(LAST_USER_KEY, username);
     // What an earlier page of this user left unsent is shown again, pending, and goes once the socket opens.
-    store.set({ ...initialState(), phase: 'chat', me: username, outbox: sender.start(username) });
+    store.set({
+      ...initialState(), phase: 'chat', me: username, outbox: sender.start(username),
+      connection: offline ? 'reconnecting' : 'connecting',
+    });
     notifier.start(username);
     socket = new ChatSocket(wsUrl, { onOpen, onFrame, onClose, beforeReconnect });
-    socket.start();
+    // Offline, the cookie was never checked: the socket asks me() first, as it does before every retry.
+    socket.start({ checkFirst: offline });
     sync.catchUp(); // the list, even before (or without) a socket
     loadUsers();
     usersTimer = setInterval(() => {
       if (document.visibilityState === 'visible') loadUsers();
     }, USERS_REFRESH_MS);
     const remembered = sessionStorage.getItem(SELECTION_KEY);
-    if (remembered) openConversation(remembered);
+    openOnConnect = offline ? remembered : null;
+    if (remembered && !offline) openConversation(remembered);
   }
 
   function endSession(reason) {
@@ -141,6 +168,8 @@ export function createChat(store, config) {
     notifier.stop();
     muting.clear();
     sessionStorage.removeItem(SELECTION_KEY);
+    localStorage.removeItem(LAST_USER_KEY);
+    openOnConnect = null;
     store.set({ ...initialState(), phase: 'auth', authError: reason });
   }
 
@@ -162,7 +191,7 @@ export function createChat(store, config) {
       const users = named.filter((user) => user.deleted !== true).map((user) => user.username).sort();
       const deleted = named.filter((user) => user.deleted === true).map((user) => user.username).sort();
       store.set((state) => {
-        const change = {};
+        const change = state.usersLoaded ? {} : { usersLoaded: true };
         if (!sameList(users, state.users)) change.users = users;
         if (!sameList(deleted, state.deleted)) change.deleted = deleted;
         return Object.keys(change).length ? change : null;
@@ -188,6 +217,11 @@ export function createChat(store, config) {
     // After a reconnect, whoever signed up meanwhile; on the first open, startSession has just asked.
     if (reopened) loadUsers();
     reopened = true;
+    if (openOnConnect) {
+      const id = openOnConnect;
+      openOnConnect = null;
+      if (!store.get().selected) openConversation(id);
+    }
   }
 
   function onClose() {
@@ -198,7 +232,14 @@ export function createChat(store, config) {
   /** Before each reconnect: still logged in? A refused handshake looks just like a network error otherwise. */
   async function beforeReconnect() {
     try {
-      await api.me();
+      const { username } = await api.me();
+      if (username !== store.get().me) {
+        // The cookie is someone else's now (logged in as another person in another tab, or after an offline
+        // start): their session, not a reconnect of this one. endSession stops this socket, hence false.
+        endSession(null);
+        startSession(username);
+        return false;
+      }
       return true;
     } catch (error) {
       return !handleFailure(error);

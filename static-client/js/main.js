@@ -20,6 +20,7 @@ import { mountConversation } from './views/conversation.js';
 import { mountComposer } from './views/composer.js';
 import { mountStatus } from './views/status.js';
 import { mountTheme } from './theme.js';
+import { registerShell } from './shell.js';
 import { dayKey, msUntilNextDay } from './format.js';
 
 const config = await loadConfig();
@@ -74,3 +75,4 @@ document.addEventListener('visibilitychange', () => {
 });
 
 chat.restoreSession();
+registerShell();

@@ -47,9 +47,14 @@ export class ChatSocket {
     return this.socket !== null && this.socket.readyState === WebSocket.OPEN;
   }
 
-  start() {
+  /**
+   * Connects. `checkFirst`: ask beforeReconnect() before this first attempt too, as before every retry (chat.js,
+   * for a session started while the server could not say whose cookie this is).
+   */
+  start({ checkFirst = false } = {}) {
     this.stopped = false;
-    this.#open();
+    if (checkFirst) this.#retry();
+    else this.#open();
   }
 
   /** Sends one frame; false when the socket is not open (the caller decides what that means for the message). */

@@ -63,6 +63,7 @@ export function createStore(initialState) {
  *
  * users:         everyone else's username, sorted (the people directory).
  * deleted:       the deleted accounts' usernames, sorted: their old messages show "Deleted user" as the sender.
+ * usersLoaded:   `GET /api/users` has answered once (before that, or offline, "no one else is here" is not true).
  * conversations: Map conversation id -> Conversation (see emptyConversation).
  * listLoaded:    the first `GET /api/conversations` has answered (before that, "no conversations" is not true yet).
  * selected:      the open conversation's id, or null.
@@ -70,6 +71,8 @@ export function createStore(initialState) {
  * panel:         what covers part of the screen: null, 'new-group', 'members' or 'add-member'.
  * connection:    'connecting' until the first connection of the session opens, then 'online' or 'reconnecting'
  *                (the contract's two words): "reconnecting" on a page that never was connected would be untrue.
+ *                A reload while the server cannot be reached starts at 'reconnecting' (chat.js, restoreSession):
+ *                that page continues this browser's session, which was connected before the reload.
  * typing:        Map conversation id -> Map username -> until (ms): who is typing where (typing.js).
  * presence:      Map username -> { online, lastSeen }: the watched people's presence (presence.js); emptied while
  *                the socket is down, as nothing is known then, and filled again by the next `watch`'s answers.
@@ -83,6 +86,7 @@ export function initialState() {
     me: null,
     users: [],
     deleted: [],
+    usersLoaded: false,
     filter: '',
     conversations: new Map(),
     listLoaded: false,

@@ -43,7 +43,7 @@ export function mountUserList(store, chat) {
     reconcile(list, items);
     if (focused && focused !== document.activeElement && focused.isConnected) focused.focus({ preventScroll: true });
 
-    empty.hidden = people.length > 0;
+    empty.hidden = people.length > 0 || !state.usersLoaded; // not yet known (or offline) is not "no one"
     empty.textContent = query
       ? `No one matches “${state.filter.trim()}”.`
       : 'No one else is here yet. Ask a friend to sign up, and they will appear here.';
@@ -57,7 +57,7 @@ export function mountUserList(store, chat) {
       }
       return;
     }
-    if (state.users !== prev.users || state.filter !== prev.filter || state.selected !== prev.selected
+    if (state.users !== prev.users || state.usersLoaded !== prev.usersLoaded || state.filter !== prev.filter || state.selected !== prev.selected
         || state.conversations !== prev.conversations || prev.phase !== 'chat') {
       render(state);
     }

@@ -98,6 +98,43 @@ class StaticFilesTest {
         assertEquals(304, get("/js/main.js", "Accept-Encoding", "gzip", "If-None-Match", zippedTag).statusCode());
     }
 
+    /** HEAD: the headers a GET would get, its Content-Length included (per encoding), and never a body. */
+    @Test
+    void headAnswersGetsHeadersWithoutTheBody() throws Exception {
+        HttpResponse<byte[]> get = get("/js/main.js");
+        HttpResponse<byte[]> head = head("/js/main.js");
+        assertEquals(200, head.statusCode());
+        assertEquals(0, head.body().length);
+        for (String name : new String[] {"Content-Type", "ETag", "Last-Modified", "Cache-Control", "Vary"}) {
+            assertEquals(get.headers().firstValue(name), head.headers().firstValue(name), name);
+        }
+        assertEquals(String.valueOf(script.length()), head.headers().firstValue("Content-Length").orElse(null));
+
+        HttpResponse<byte[]> zipped = get("/js/main.js", "Accept-Encoding", "gzip");
+        HttpResponse<byte[]> zippedHead = head("/js/main.js", "Accept-Encoding", "gzip");
+        assertEquals("gzip", zippedHead.headers().firstValue("Content-Encoding").orElse(null));
+        assertEquals(String.valueOf(zipped.body().length), zippedHead.headers().firstValue("Content-Length").orElse(null),
+                "the length of what a GET would send, compressed");
+        assertEquals(zipped.headers().firstValue("ETag"), zippedHead.headers().firstValue("ETag"));
+        assertEquals(0, zippedHead.body().length);
+
+        HttpResponse<byte[]> notModified = head("/js/main.js", "If-None-Match", get.headers().firstValue("ETag").orElseThrow());
+        assertEquals(304, notModified.statusCode());
+        assertEquals(0, notModified.body().length);
+        HttpResponse<byte[]> missing = head("/missing.js");
+        assertEquals(404, missing.statusCode());
+        assertEquals(0, missing.body().length);
+    }
+
+    private HttpResponse<byte[]> head(String path, String... headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody());
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
     @Test
     void onlyRegularVisibleFilesUnderTheRootAreServed() throws Exception {
         assertEquals(200, get("/").statusCode(), "/ is index.html");

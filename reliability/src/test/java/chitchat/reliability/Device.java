@@ -30,7 +30,8 @@ import org.java_websocket.handshake.ServerHandshake;
  * browser does: {@code GET /api/conversations}, then for each conversation whose {@code lastSeq} is above what it
  * holds without a gap ({@link HeldSeqs}), {@code after=} pages until a short one. It differs from a browser tab in
  * one way: it holds every conversation from its first message (a tab pages only the ones it opened). After losing
- * its connection it can reconnect (to another instance), re-send what was never acked, and catch up. Over
+ * its connection it can reconnect (to another instance), re-send what was never acked, and catch up; a message
+ * refused as {@code overloaded} it sends again after the server's {@code retryAfterMs}, as the browser does. Over
  * successive connections it records what the tests count: acks, error frames, resyncs, close codes, and any id
  * delivered twice on one connection.
  */
@@ -63,6 +64,7 @@ final class Device {
     private final List<Integer> closeCodes = new CopyOnWriteArrayList<>();
     private final List<String> closeReasons = new CopyOnWriteArrayList<>();
     private final AtomicInteger resyncs = new AtomicInteger();
+    private final AtomicInteger overloadedResends = new AtomicInteger();
     private final AtomicInteger catchUpsRunning = new AtomicInteger();
     private final AtomicInteger catchUpsDone = new AtomicInteger();
     /** By conversation id: what this device holds of it, and so where its catch-up starts. */
@@ -309,7 +311,7 @@ final class Device {
 
     @Override
     public String toString() {
-        return user + "{sent=" + sent.size() + ", unacked=" + unacked.size() + ", errors=" + new java.util.TreeSet<>(errors.values())
+        return user + "{sent=" + sent.size() + ", unacked=" + unacked.size() + ", overloadedResends=" + overloadedResends.get() + ", errors=" + new java.util.TreeSet<>(errors.values())
                 + ", shown=" + shown.size() + ", resyncs=" + resyncs + ", closes=" + closeReasons + ", problems=" + problems + "}";
     }
 
@@ -388,6 +390,19 @@ final class Device {
             JsonElement clientMsgId = frame.get("clientMsgId");
             if ("unknown_type".equals(code) && (clientMsgId == null || clientMsgId.isJsonNull())) {
                 ready.countDown(); // the answer to the readiness probe
+            } else if ("overloaded".equals(code) && clientMsgId != null && !clientMsgId.isJsonNull()
+                    && unacked.get(clientMsgId.getAsString()) instanceof Sent refused) {
+                // As the browser does (static-client/js/sender.js): wait for the hint plus up to half again, then
+                // send it again with the same clientMsgId. A refusal under saturation is latency, not a failure.
+                long hint = frame.has("retryAfterMs") ? frame.get("retryAfterMs").getAsLong() : 1000;
+                long wait = hint + java.util.concurrent.ThreadLocalRandom.current().nextLong(hint / 2 + 1);
+                overloadedResends.incrementAndGet();
+                Thread.ofVirtual().start(() -> {
+                    Waits.sleep(wait);
+                    if (unacked.containsKey(refused.clientMsgId())) {
+                        transmit(refused);
+                    }
+                });
             } else if (clientMsgId != null && !clientMsgId.isJsonNull() && sent.containsKey(clientMsgId.getAsString())) {
                 errors.put(clientMsgId.getAsString(), code);
             } else {

@@ -40,6 +40,12 @@ class BrowserChatE2ETest {
      * of the test's own (a fresh one: the test signs up "alice" and "bob").
      */
     private static final String EXTERNAL_ORIGIN = System.getProperty("chitchat.e2e.origin", "");
+    /**
+     * With {@link #EXTERNAL_ORIGIN}, {@code -Dchitchat.e2e.origin.bob=http://127.0.0.1:8090}: bob's window opens that
+     * origin instead, so the two people chat across instances ({@code make run-cluster}'s two gateways, each in front
+     * of its own chat-server; README, "Running it scaled out").
+     */
+    private static final String BOB_ORIGIN = System.getProperty("chitchat.e2e.origin.bob", EXTERNAL_ORIGIN);
 
     @Test
     @Timeout(120)
@@ -49,7 +55,7 @@ class BrowserChatE2ETest {
             // The same scenario against a stack already running (deploy/stack-test.sh: nginx in front of the
             // containers), opened as http://localhost:<its port>, which its ALLOWED_ORIGINS lists.
             int port = java.net.URI.create(EXTERNAL_ORIGIN).getPort();
-            try (Browser bob = Browser.open("bob", temp, port);
+            try (Browser bob = Browser.open("bob", temp, java.net.URI.create(BOB_ORIGIN).getPort());
                     Browser alice = Browser.open("alice", temp, port)) {
                 try {
                     chat(alice, bob);

@@ -90,10 +90,14 @@ public final class Frames {
         return Json.write(new Error("error", code.wire(), message, clientMsgId, null));
     }
 
-    /** The server is saturated: {@code clientMsgId} was not stored; send it again after {@code retryAfterMs}. */
+    /**
+     * The server is saturated: {@code clientMsgId} was not stored; send it again after {@code retryAfterMs}. Without
+     * a clientMsgId (a mark or a group change refused by a full inbox), the words say so without speaking of a message.
+     */
     public static String overloaded(String clientMsgId, long retryAfterMs) {
-        return Json.write(new Error("error", ErrorCode.OVERLOADED.wire(),
-                "The server is busy; your message was not sent yet and will be retried.", clientMsgId, retryAfterMs));
+        String words = clientMsgId == null ? "The server is busy; try that again in a moment."
+                : "The server is busy; your message was not sent yet and will be retried.";
+        return Json.write(new Error("error", ErrorCode.OVERLOADED.wire(), words, clientMsgId, retryAfterMs));
     }
 
     /** ISO-8601 UTC with exactly three fraction digits, so timestamps also sort as strings. */

@@ -43,7 +43,7 @@ public final class Connection {
     /**
      * Messages of one connection being stored at once. Far above what the rate limit lets an honest client have in
      * flight for as long as a store write may take; past it the connection waits for the store (its inbox fills,
-     * and only then is it closed as flooding).
+     * and what comes then is refused as {@code overloaded}).
      */
     static final int MAX_IN_FLIGHT = 1024;
 
@@ -158,8 +158,11 @@ public final class Connection {
             if (typing) {
                 return; // a notice of no lasting value: dropped, never a reason to close
             }
+            // Within its rate limit (checked above), a client fills the inbox only when this server is too busy to
+            // take frames as fast as the limit lets them come: saturation, not flooding. Closing it would send it
+            // back, reconnecting, into the same saturation, so the frame is refused, named, with a time to retry.
             metrics.rejected("inbox_full");
-            socket.close(CloseFrame.POLICY_VALIDATION, "too many messages in flight");
+            send(Frames.overloaded(Inbound.clientMsgIdOf(frame), Limits.INBOX_FULL_RETRY_MS));
         }
     }
 

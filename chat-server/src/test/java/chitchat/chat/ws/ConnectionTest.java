@@ -116,6 +116,37 @@ class ConnectionTest {
     }
 
     @Test
+    void aFullInboxRefusesWhatDoesNotFitAsOverloadedAndNeverCloses() throws Exception {
+        Connection connection = connection(Map.of("WS_RATE_PER_SECOND", "100000", "WS_RATE_BURST", "100000"));
+        CountDownLatch busy = new CountDownLatch(1); // a server too busy to take the next frame
+        AtomicInteger handled = new AtomicInteger();
+        connection.start((from, frame) -> {
+            try {
+                busy.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            handled.incrementAndGet();
+        }, registry);
+        int sent = Limits.INBOX + 20;
+        for (int i = 0; i < sent; i++) {
+            connection.received(message(i));
+        }
+        waitFor(() -> record.errors().size() >= 19);
+        List<JsonObject> errors = record.errors();
+        assertTrue(errors.size() >= 19 && errors.size() <= 20, "what did not fit is refused: " + errors.size());
+        for (JsonObject error : errors) {
+            assertEquals("overloaded", error.get("error").getAsString());
+            assertEquals(Limits.INBOX_FULL_RETRY_MS, error.get("retryAfterMs").getAsLong());
+            assertTrue(error.get("clientMsgId").getAsString().matches("c1[2-4][0-9]"), "each refusal names its frame: " + error);
+        }
+        assertEquals(-1, record.closeCode, "a busy server never closes a client that keeps to its rate limit");
+        busy.countDown();
+        waitFor(() -> handled.get() == sent - errors.size());
+        assertEquals(-1, record.closeCode);
+    }
+
+    @Test
     void typingHasItsOwnAllowanceAndWhatIsOverItVanishesWithoutAStrike() throws Exception {
         Connection connection = connection(Map.of("WS_RATE_PER_SECOND", "1", "WS_RATE_BURST", "5"));
         List<String> handled = new CopyOnWriteArrayList<>();

@@ -139,12 +139,7 @@ if [[ "$REDIS_MODE" == cluster ]]; then
   # list once every node reports cluster_state:ok); its redis-server nodes are that JVM's children.
   command -v redis-cli >/dev/null 2>&1 || { echo "BENCH_REDIS=cluster needs redis-server and redis-cli 7+" >&2; exit 1; }
   start redis-cluster "$JAVA" -cp "$DEV_JAR" chitchat.testbed.LocalRedisCluster "$((BASE + 400))"
-  for _ in $(seq 1 300); do
-    grep -q '^REDIS_CLUSTER_NODES=' "$LOGS/redis-cluster.log" 2>/dev/null && break
-    sleep 0.2
-  done
-  REDIS_CLUSTER_NODES="$(sed -n 's/^REDIS_CLUSTER_NODES=//p' "$LOGS/redis-cluster.log")"
-  [[ -n "$REDIS_CLUSTER_NODES" ]] || { echo "the Redis Cluster did not come up; see $LOGS/redis-cluster.log" >&2; exit 1; }
+  REDIS_CLUSTER_NODES="$(scripts/redis-cluster-seeds.sh "$LOGS/redis-cluster.log")"
   export REDIS_CLUSTER_NODES
   REDIS_PIDS="$(pgrep -d+ -P "${pid_of[redis-cluster]}" redis-server)"
   REDIS_PORT=$((BASE + 400))

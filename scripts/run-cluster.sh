@@ -62,12 +62,7 @@ wait_port() { # port, name
 if [[ "$REDIS_MODE" == cluster ]]; then
   command -v redis-cli >/dev/null 2>&1 || { echo "REDIS_MODE=cluster needs redis-server and redis-cli 7+: apt-get install redis-server redis-tools" >&2; exit 1; }
   start redis-cluster "$JAVA" -cp "$DEV_JAR" chitchat.testbed.LocalRedisCluster "$REDIS_CLUSTER_PORT"
-  for _ in $(seq 1 300); do # it prints the seed list once every node says cluster_state:ok
-    grep -q '^REDIS_CLUSTER_NODES=' "$LOGS/redis-cluster.log" 2>/dev/null && break
-    sleep 0.2
-  done
-  REDIS_CLUSTER_NODES="$(sed -n 's/^REDIS_CLUSTER_NODES=//p' "$LOGS/redis-cluster.log")"
-  [[ -n "$REDIS_CLUSTER_NODES" ]] || { echo "the Redis Cluster did not come up; see $LOGS/redis-cluster.log" >&2; exit 1; }
+  REDIS_CLUSTER_NODES="$(scripts/redis-cluster-seeds.sh "$LOGS/redis-cluster.log")"
   export REDIS_CLUSTER_NODES
   REDIS_SHOWN="cluster $REDIS_CLUSTER_NODES"
 elif [[ "$REDIS_MODE" == single ]]; then

@@ -42,12 +42,9 @@ class StoreQueriesTest {
                 Filters.and(Filters.eq("_id", someId), Filters.eq("kind", "direct")),
                 Filters.and(Filters.gt("_id", "c4"), Filters.eq("kind", "direct")), // a range: left to the backend
                 Filters.or(Filters.eq("_id", "c1"), Filters.eq("_id", "c5")));
-        try (EmbeddedMongo file = EmbeddedMongo.persistent(dir.resolve("data"), 0);
-             EmbeddedMongo memory = EmbeddedMongo.inMemory();
-             MongoClient fileClient = MongoClients.create(file.connectionString());
-             MongoClient memoryClient = MongoClients.create(memory.connectionString())) {
-            MongoCollection<Document> a = fileClient.getDatabase("t").getCollection("conversations");
-            MongoCollection<Document> b = memoryClient.getDatabase("t").getCollection("conversations");
+        try (Stores stores = Stores.open(dir.resolve("data"))) {
+            MongoCollection<Document> a = stores.changed("conversations");
+            MongoCollection<Document> b = stores.library("conversations");
             for (MongoCollection<Document> c : List.of(a, b)) {
                 for (int i = 0; i < 10; i++) {
                     c.insertOne(new Document("_id", "c" + i).append("kind", i % 3 == 0 ? "group" : "direct")
@@ -72,12 +69,9 @@ class StoreQueriesTest {
 
     @Test
     void pagesOfAConversationAnswerAsAFullScanDoes() {
-        try (EmbeddedMongo file = EmbeddedMongo.persistent(dir.resolve("pages"), 0);
-             EmbeddedMongo memory = EmbeddedMongo.inMemory();
-             MongoClient fileClient = MongoClients.create(file.connectionString());
-             MongoClient memoryClient = MongoClients.create(memory.connectionString())) {
-            MongoCollection<Document> a = fileClient.getDatabase("t").getCollection("messages");
-            MongoCollection<Document> b = memoryClient.getDatabase("t").getCollection("messages");
+        try (Stores stores = Stores.open(dir.resolve("pages"))) {
+            MongoCollection<Document> a = stores.changed("messages");
+            MongoCollection<Document> b = stores.library("messages");
             for (MongoCollection<Document> c : List.of(a, b)) {
                 c.createIndex(com.mongodb.client.model.Indexes.ascending("conv", "seq"),
                         new com.mongodb.client.model.IndexOptions().unique(true).name("conv_seq_unique"));
@@ -115,6 +109,33 @@ class StoreQueriesTest {
             }
             assertEquals(50, page(a, pages.get(0).filter(), pages.get(0).sort(), 50, 0).size());
             assertEquals(298L, page(a, pages.get(0).filter(), pages.get(0).sort(), 50, 0).get(0).getLong("seq"));
+        }
+    }
+
+    /** The file-backed store (the code under test) and the in-memory backend (the library's own matching). */
+    private record Stores(EmbeddedMongo file, EmbeddedMongo memory, MongoClient fileClient, MongoClient memoryClient)
+            implements AutoCloseable {
+
+        static Stores open(Path data) {
+            EmbeddedMongo file = EmbeddedMongo.persistent(data, 0);
+            EmbeddedMongo memory = EmbeddedMongo.inMemory();
+            return new Stores(file, memory, MongoClients.create(file.connectionString()), MongoClients.create(memory.connectionString()));
+        }
+
+        MongoCollection<Document> changed(String name) {
+            return fileClient.getDatabase("t").getCollection(name);
+        }
+
+        MongoCollection<Document> library(String name) {
+            return memoryClient.getDatabase("t").getCollection(name);
+        }
+
+        @Override
+        public void close() {
+            fileClient.close();
+            memoryClient.close();
+            file.close();
+            memory.close();
         }
     }
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what deploy/bases.sh, deploy/images.sh and deploy/stack-test.sh need, if missing: podman
 # (with runc: this machine kind's cgroups defeat crun, see deploy/containers.conf), its networking
-# (netavark, aardvark-dns for the compose service names), docker-compose (Debian's 1.29, spoken to
-# through podman's Docker API) and debootstrap for the local base images. Only as root with apt;
+# (netavark, aardvark-dns for the compose service names, and iptables, which netavark runs to set up a
+# container's network: without it every build step fails "netavark: No such file or directory"),
+# docker-compose (Debian's 1.29, spoken to through podman's Docker API) and debootstrap for the local base images. Only as root with apt;
 # otherwise it says what is missing and exits 0 (deploy/containers-usable.sh then says why it skips).
 set -euo pipefail
 
@@ -11,6 +12,7 @@ for tool in podman runc docker-compose debootstrap netavark; do
     command -v "$tool" >/dev/null 2>&1 || [[ -x "/usr/sbin/$tool" || -x "/usr/lib/podman/$tool" ]] || need+=("$tool")
 done
 [[ -x /usr/lib/podman/aardvark-dns ]] || need+=(aardvark-dns)
+command -v iptables >/dev/null 2>&1 || [[ -x /usr/sbin/iptables ]] || need+=(iptables)
 (( ${#need[@]} )) || exit 0
 
 if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then

@@ -5,9 +5,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.java_websocket.client.WebSocketClient;
 import org.java_websocket.exceptions.WebsocketNotConnectedException;
 import org.java_websocket.handshake.ServerHandshake;
@@ -26,14 +25,12 @@ import org.java_websocket.handshake.ServerHandshake;
  * One user's app, as the contract asks a client to behave, with a ledger of everything it was told.
  *
  * <p>It sends {@code chat msg} frames with unique {@code clientMsgId}s and keeps those not acked yet; it shows each
- * message id once however often it arrives (live, or again in a catch-up); on {@code resync} it catches up as the
- * browser does: {@code GET /api/conversations}, then for each conversation whose {@code lastSeq} is above what it
- * holds without a gap ({@link HeldSeqs}), {@code after=} pages until a short one. It differs from a browser tab in
- * one way: it holds every conversation from its first message (a tab pages only the ones it opened). After losing
- * its connection it can reconnect (to another instance), re-send what was never acked, and catch up; a message
- * refused as {@code overloaded} it sends again after the server's {@code retryAfterMs}, as the browser does. Over
- * successive connections it records what the tests count: acks, error frames, resyncs, close codes, and any id
- * delivered twice on one connection.
+ * message id once however often it arrives (live, or again in a catch-up); on {@code resync} it catches up with
+ * {@code GET /api/messages?after=<the newest id it received from someone else>}; after losing its connection it
+ * can reconnect (to another instance), re-send what was never acked, and catch up; a message refused as
+ * {@code overloaded} it sends again after the server's {@code retryAfterMs}, as the browser does. Over successive
+ * connections it records what the tests count: acks, error frames, resyncs, close codes, and any id delivered twice
+ * on one connection.
  */
 final class Device {
 
@@ -44,11 +41,6 @@ final class Device {
     /** The ack of a message: the stored id, and which instance said so. */
     record Ack(String id, String instance) {
     }
-
-    /** The server's largest page, for the conversation list and for {@code after=}. */
-    private static final int PAGE = 200;
-    /** A catch-up that needs more pages than this for one conversation is not ending: a problem. */
-    private static final int MAX_PAGES = 200;
 
     private final String user;
     private final String token;
@@ -67,8 +59,8 @@ final class Device {
     private final AtomicInteger overloadedResends = new AtomicInteger();
     private final AtomicInteger catchUpsRunning = new AtomicInteger();
     private final AtomicInteger catchUpsDone = new AtomicInteger();
-    /** By conversation id: what this device holds of it, and so where its catch-up starts. */
-    private final Map<String, HeldSeqs> held = new ConcurrentHashMap<>();
+    /** The newest id received from someone else (live or caught up): where a catch-up starts. */
+    private final AtomicReference<String> newestReceived = new AtomicReference<>("");
     private volatile Peer peer;
     private volatile ChatProcess instance;
 
@@ -115,9 +107,10 @@ final class Device {
      * message never acked (same clientMsgId: the server stores nothing twice), and catch up on what it missed.
      */
     void reconnect(ChatProcess instance) {
+        String cursor = newestReceived.get();
         connect(instance);
         resendUnacked();
-        catchUp();
+        catchUp(cursor);
     }
 
     /** Sends a message now, or keeps it for a re-send when there is no connection. */
@@ -157,27 +150,45 @@ final class Device {
     }
 
     /**
-     * Catches up, from the instance this device is connected to, on every conversation it is behind in (see the
-     * class comment). On a virtual thread, as an app does it beside live delivery. Any answer but 200 is recorded
-     * as a problem, as it always was here; the browser would wait out a 429 or 503 and ask again (the fault tests
-     * raise the history limits, so a 429 would be a finding).
+     * Fetches, from the instance this device is connected to, everything of this user's from (a little before)
+     * {@code after}, page by page. On a virtual thread, as an app does it beside live delivery.
      */
-    void catchUp() {
+    void catchUp(String after) {
         catchUpsRunning.incrementAndGet();
         ChatProcess from = instance;
         Thread.ofVirtual().name("catch-up-" + user).start(() -> {
             try {
-                JsonObject list = page(from, "/api/conversations?limit=" + PAGE);
-                if (list == null) {
-                    return;
-                }
-                for (JsonElement element : list.getAsJsonArray("conversations")) {
-                    JsonObject summary = element.getAsJsonObject();
-                    String conversation = summary.get("id").getAsString();
-                    HeldSeqs seqs = held(conversation);
-                    if (summary.get("lastSeq").getAsInt() > seqs.synced() && !fetchAfter(from, conversation, seqs)) {
+                String cursor = after;
+                for (int page = 0; ; page++) {
+                    if (page > 200) {
+                        problems.add("catch-up did not end after 200 pages");
                         return;
                     }
+                    String query = "/api/messages?limit=200" + (cursor.isEmpty() ? "" : "&after=" + cursor);
+                    HttpResponse<String> response = from.get(query, token);
+                    if (response.statusCode() != 200) {
+                        problems.add("catch-up answered " + response.statusCode() + ": " + response.body());
+                        return;
+                    }
+                    JsonArray msgs = Json.parseObject(response.body()).getAsJsonArray("msgs");
+                    String last = cursor;
+                    for (JsonElement element : msgs) {
+                        JsonObject m = element.getAsJsonObject();
+                        last = m.get("id").getAsString();
+                        shown.add(last);
+                        if (!user.equals(m.get("sender").getAsString())) {
+                            received(last);
+                        }
+                    }
+                    if (msgs.size() < 200) {
+                        return;
+                    }
+                    if (last.compareTo(cursor) <= 0) {
+                        problems.add("catch-up makes no progress past after=" + cursor
+                                + ": a full page of 200 lies within the server's overlap window");
+                        return;
+                    }
+                    cursor = last;
                 }
             } catch (Throwable t) {
                 problems.add("catch-up failed: " + t);
@@ -188,54 +199,12 @@ final class Device {
         });
     }
 
-    /** Pages of {@code after=<synced>} for one conversation until a short page; false when one failed. */
-    private boolean fetchAfter(ChatProcess from, String conversation, HeldSeqs seqs) {
-        for (int page = 0; page < MAX_PAGES; page++) {
-            int after = seqs.synced();
-            JsonObject body = page(from, "/api/conversations/" + URLEncoder.encode(conversation, StandardCharsets.UTF_8)
-                    + "/messages?after=" + after + "&limit=" + PAGE);
-            if (body == null) {
-                return false;
-            }
-            JsonArray msgs = body.getAsJsonArray("msgs");
-            int newest = after;
-            for (JsonElement element : msgs) {
-                JsonObject m = element.getAsJsonObject();
-                shown.add(m.get("id").getAsString());
-                int seq = m.get("seq").getAsInt();
-                seqs.add(seq);
-                newest = Math.max(newest, seq);
-            }
-            seqs.pagedTo(newest);
-            if (msgs.size() < PAGE) {
-                return true;
-            }
-        }
-        problems.add("catch-up of " + conversation + " did not end after " + MAX_PAGES + " pages");
-        return false;
-    }
-
-    /** One history request's body, or null (and a problem noted) when it was not answered with 200. */
-    private JsonObject page(ChatProcess from, String query) {
-        HttpResponse<String> response = from.get(query, token);
-        if (response.statusCode() != 200) {
-            problems.add("catch-up answered " + response.statusCode() + ": " + response.body());
-            return null;
-        }
-        return Json.parseObject(response.body());
-    }
-
-    private HeldSeqs held(String conversation) {
-        return held.computeIfAbsent(conversation, c -> new HeldSeqs());
-    }
-
-    /** A message (an ack, a frame, a page's item) with the v2 fields reached this device: it holds that seq. */
-    private void hold(JsonObject message) {
-        JsonElement conversation = message.get("conversation");
-        JsonElement seq = message.get("seq");
-        if (conversation != null && conversation.isJsonPrimitive() && seq != null && seq.isJsonPrimitive()) {
-            held(conversation.getAsString()).add(seq.getAsInt());
-        }
+    /**
+     * Moves the catch-up cursor. Only messages from others count: this device's own sends keep being stored and
+     * acked while deliveries to it are missed (a broker outage), so an own id would start a catch-up after them.
+     */
+    private void received(String id) {
+        newestReceived.accumulateAndGet(id, (a, b) -> a.compareTo(b) >= 0 ? a : b); // ObjectId hex sorts like the id
     }
 
     boolean isOpen() {
@@ -343,9 +312,10 @@ final class Device {
                     case "chat msg" -> onChat(frame);
                     case "error" -> onError(frame);
                     case "resync" -> {
-                        // The frame carries nothing but its type: the device knows where it is behind.
+                        // Where to catch up from: the server's word when it gives one, else the newest received.
                         resyncs.incrementAndGet();
-                        catchUp();
+                        JsonElement after = frame.get("after");
+                        catchUp(after != null && after.isJsonPrimitive() ? after.getAsString() : newestReceived.get());
                     }
                     default -> problems.add("unknown frame: " + text);
                 }
@@ -367,7 +337,6 @@ final class Device {
             }
             unacked.remove(clientMsgId);
             shown.add(id);
-            hold(frame);
         }
 
         private void onChat(JsonObject frame) {
@@ -382,7 +351,9 @@ final class Device {
             }
             shownLive.add(id);
             shown.add(id);
-            hold(frame);
+            if (!user.equals(sender)) {
+                received(id);
+            }
         }
 
         private void onError(JsonObject frame) {

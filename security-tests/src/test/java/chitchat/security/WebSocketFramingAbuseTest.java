@@ -78,10 +78,19 @@ class WebSocketFramingAbuseTest {
     @Test
     void binaryFramesCountAsStrikesAndAFloodOfThemIsClosed() throws IOException {
         try (RawWebSocket ws = site.rawSocket(token, 0)) {
-            for (int i = 0; i < 300; i++) {
-                ws.send(RawWebSocket.BINARY, true, true, new byte[] {1, 2, 3});
+            boolean closedUnderUs = false;
+            try {
+                for (int i = 0; i < 300; i++) {
+                    ws.send(RawWebSocket.BINARY, true, true, new byte[] {1, 2, 3});
+                }
+            } catch (java.net.SocketException e) {
+                // The server closed while the flood was still being written: a write then fails (broken pipe or
+                // reset), and the reset may discard its close frame before this side reads it.
+                closedUnderUs = true;
             }
-            assertEquals(1008, ws.awaitClosed(WAIT), "300 binary frames in a row were answered and the socket kept open");
+            int code = ws.awaitClosed(WAIT);
+            assertTrue(code == 1008 || (closedUnderUs && code == 1006),
+                    "300 binary frames in a row were answered and the socket kept open (close code " + code + ")");
         }
     }
 

@@ -21,16 +21,16 @@ import org.h2.mvstore.MVMap;
  * in the query say which: a stretch of a unique index ({@link IndexRange}), read in the order the query sorts by
  * and only as far as its limit, or the ids a query names, whatever else it asks.
  *
- * <p><b>Ranges.</b> The backend would read every document of the collection for the newest page of a conversation
- * (it uses an index for equality on all of its fields only), then sort them all to keep 50.
+ * <p><b>Ranges</b> ({@link #queryDocuments}). mongo-java-server uses an index only for a query on exactly that
+ * index's fields, with plain values: the newest page of a conversation read every document of the collection and
+ * sorted them all to keep 50, and {@code {$and: [{_id: c}, {lastSeq: {$lt: 9}}]}} (how a stored batch raises a
+ * conversation's {@code lastSeq}) matched every document for each conversation of each batch. Both are stretches of
+ * a unique index: the second is the one key {@code c} of the {@code _id} index.
  *
- * <p><b>Ids.</b>
- * <p>mongo-java-server uses an index only for a query on exactly that index's fields: {@code {_id: c}} is a lookup,
- * but {@code {$and: [{_id: c}, {lastSeq: {$lt: 9}}]}} (how a stored batch raises a conversation's {@code lastSeq}, never
- * lowering it) reads and matches every document of the collection, for each conversation of each batch. In the H2
- * backend a document's place in the collection's map <em>is</em> its id, so a query that pins the id to one value or
- * a list of them ({@code $in}) needs only those documents, matched against the whole query as before. Ids of
- * other types (numbers, whose stored form may differ from the query's) are left to the backend.
+ * <p><b>Ids</b> ({@link #matchDocuments}), for what no stretch covers: a list of ids ({@code {_id: {$in: [...]},
+ * members: u}}), or a collection without an index on its id field. In the H2 backend a document's place in the
+ * collection's map <em>is</em> its id, so such a query needs only those documents, matched against the whole query
+ * as before. Ids of other types (numbers, whose stored form may differ from the query's) are left to the backend.
  */
 final class StoreCollection extends H2Collection {
 

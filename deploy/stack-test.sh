@@ -11,7 +11,11 @@
 #             every acked message delivered live or found by catch-up (phase 2)
 #   nginx     its access log shows phase 1's WebSockets went to both chat containers
 #
-# Whatever happens, the stack, its volumes and the podman service are removed at exit (trap).
+# Whatever happens, the stack, its volumes and the podman service are removed at exit (trap), and
+# whatever an earlier run left (a run killed half-way, as CI's cut-off or a closed terminal does, leaves
+# its containers running, and a compose up over them hung CI for an hour) is removed before the stack
+# comes up. Every step that waits on podman, compose or a test runs under `timeout`, so a hang fails
+# that step with its name instead of eating CI's time.
 # Prints "N passed, N failed"; exits 1 if anything failed.
 #
 # Usage: deploy/stack-test.sh      Env: WEB_PORT (18080), BROWSER (1), REBUILD (0: build only missing images)
@@ -39,26 +43,44 @@ t0=$SECONDS
 tmp="$(mktemp -d /tmp/chitchat-stack.XXXXXX)"
 service_pid=""
 ticker_pid=""
-compose() { docker-compose -p "$PROJECT" --env-file "$tmp/env" -f docker-compose.yml -f deploy/compose.ci.yml "$@"; }
+# compose SECONDS ARGS...: docker-compose on this project, ended by timeout (exit 124) after SECONDS.
+compose() {
+    local limit="$1"; shift
+    timeout "$limit" docker-compose -p "$PROJECT" --env-file "$tmp/env" -f docker-compose.yml -f deploy/compose.ci.yml "$@"
+}
+
+# This project's containers, networks and volumes, by compose's labels (never anything else's).
+remove_project_leftovers() {
+    local ids
+    mapfile -t ids < <(timeout 30 podman ps -aq --filter "label=com.docker.compose.project=$PROJECT")
+    (( ${#ids[@]} )) && timeout 120 podman rm -f -t 5 "${ids[@]}" >/dev/null 2>&1
+    mapfile -t ids < <(timeout 30 podman network ls -q --filter "label=com.docker.compose.project=$PROJECT")
+    (( ${#ids[@]} )) && timeout 60 podman network rm -f "${ids[@]}" >/dev/null 2>&1
+    mapfile -t ids < <(timeout 30 podman volume ls -q --filter "label=com.docker.compose.project=$PROJECT")
+    (( ${#ids[@]} )) && timeout 60 podman volume rm -f "${ids[@]}" >/dev/null 2>&1
+    return 0
+}
 
 cleanup() {
     local status=$?
     set +e
     if [[ -S "$tmp/podman.sock" ]]; then
-        compose logs --no-color >"$tmp/compose.log" 2>&1
+        compose 60 logs --no-color >"$tmp/compose.log" 2>&1
         [[ -n "${KEEP_LOGS:-}" ]] && cp "$tmp/compose.log" "$KEEP_LOGS"
-        compose down -v --remove-orphans -t 35 >/dev/null 2>&1
+        compose 120 down -v --remove-orphans -t 35 >/dev/null 2>&1
     fi
     [[ -n "$ticker_pid" ]] && kill "$ticker_pid" 2>/dev/null
     [[ -n "$service_pid" ]] && kill "$service_pid" 2>/dev/null && wait "$service_pid" 2>/dev/null
-    # Anything compose could not remove (it died half-way): by the project's label, never more.
-    mapfile -t left < <(podman ps -aq --filter "label=com.docker.compose.project=$PROJECT")
-    (( ${#left[@]} )) && podman rm -f -t 5 "${left[@]}" >/dev/null 2>&1
+    # Anything compose could not remove (it died half-way).
+    remove_project_leftovers
     rm -rf "$tmp"
     echo "stack: torn down ($((SECONDS - t0)) s in all)"
     exit "$status"
 }
 trap cleanup EXIT
+# A TERM or an interrupt ends the script through exit, so the cleanup above still runs.
+trap 'exit 143' TERM
+trap 'exit 130' INT
 
 # --- images ------------------------------------------------------------------------------------
 
@@ -69,11 +91,18 @@ for image in auth chat web; do
     fi
 done
 if (( ${#missing[@]} )); then
-    deploy/images.sh "${missing[@]}"
+    # A first build on a fresh machine takes about 7 minutes (bases, then Maven's downloads).
+    timeout 1800 deploy/images.sh "${missing[@]}"
 else
-    deploy/bases.sh >/dev/null
+    timeout 1200 deploy/bases.sh >/dev/null
 fi
 phase "images ready"
+
+leftovers="$(timeout 30 podman ps -aq --filter "label=com.docker.compose.project=$PROJECT" | wc -l)"
+if (( leftovers )); then
+    echo "stack: removing $leftovers container(s) an earlier run of $PROJECT left"
+fi
+remove_project_leftovers
 
 # --- podman's Docker API, and the health-check timer -------------------------------------------
 
@@ -90,7 +119,7 @@ if [[ ! -d /run/systemd/system ]]; then
     (
         while sleep 3; do
             for id in $(podman ps -q --filter "label=com.docker.compose.project=$PROJECT" 2>/dev/null); do
-                podman healthcheck run "$id" >/dev/null 2>&1 || true
+                timeout 20 podman healthcheck run "$id" >/dev/null 2>&1 || true
             done
         done
     ) &
@@ -101,16 +130,16 @@ fi
 
 printf 'JWT_SECRET=%s\nWEB_PORT=%s\n' "$(head -c 48 /dev/urandom | base64 -w0)" "$WEB_PORT" >"$tmp/env"
 start=$SECONDS
-if compose up -d --no-build >"$tmp/up.log" 2>&1; then
+if compose 300 up -d --no-build >"$tmp/up.log" 2>&1; then
     pass "compose up ($((SECONDS - start)) s)"
 else
-    fail "compose up"; sed 's/^/    /' "$tmp/up.log" | tail -n 30
+    fail "compose up (exit $?; 124 is timeout's 300 s)"; sed 's/^/    /' "$tmp/up.log" | tail -n 30
     exit 1
 fi
 
 services=(mongo redis auth chat1 chat2 web)
 declare -A cid
-for s in "${services[@]}"; do cid[$s]="$(compose ps -q "$s")"; done
+for s in "${services[@]}"; do cid[$s]="$(compose 60 ps -q "$s")"; done
 
 deadline=$((SECONDS + 180))
 for s in "${services[@]}"; do
@@ -123,7 +152,7 @@ for s in "${services[@]}"; do
     if [[ "$health" == healthy ]]; then pass "$s healthy"; else fail "$s health: '$health'"; fi
 done
 phase "stack up and healthy"
-(( failed == 0 )) || { compose logs --no-color --tail 30; exit 1; }
+(( failed == 0 )) || { compose 60 logs --no-color --tail 30; exit 1; }
 
 for s in "${services[@]}"; do
     read -r ro user < <(podman inspect -f '{{.HostConfig.ReadonlyRootfs}} {{.Config.User}}' "${cid[$s]}")
@@ -148,7 +177,7 @@ chat2_ips="$(address "${cid[chat2]}")"
 
 if [[ "$BROWSER" == 1 && -x /usr/bin/chromium && -x /usr/bin/chromedriver ]]; then
     start=$SECONDS
-    if mvn -B -q -o -pl launcher -am test -Dtest=BrowserChatE2ETest -Dsurefire.failIfNoSpecifiedTests=false \
+    if timeout 900 mvn -B -q -o -pl launcher -am test -Dtest=BrowserChatE2ETest -Dsurefire.failIfNoSpecifiedTests=false \
             -Djacoco.skip=true -Dchitchat.e2e.origin="$ORIGIN" >"$tmp/browser.log" 2>&1; then
         pass "browser: BrowserChatE2ETest against $ORIGIN ($((SECONDS - start)) s)"
     else
@@ -162,7 +191,7 @@ fi
 # --- the client test: across chat containers, then chat1 restarted under traffic ----------------
 
 start=$SECONDS
-"$JAVA" "$root/deploy/stack/StackClient.java" "$ORIGIN" podman restart -t 30 "${cid[chat1]}" >"$tmp/client.log" 2>&1 \
+timeout 600 "$JAVA" "$root/deploy/stack/StackClient.java" "$ORIGIN" podman restart -t 30 "${cid[chat1]}" >"$tmp/client.log" 2>&1 \
     || true
 sed 's/^/    /' "$tmp/client.log"
 while read -r line; do

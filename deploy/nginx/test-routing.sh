@@ -187,7 +187,10 @@ pass "redis, store, auth-server, two chat-servers and nginx are up"
 
 # --- HTTP checks -------------------------------------------------------------------------------
 
-csp="default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+# The policy nginx must send is the one its config holds, which PageHeadersTest keeps equal to the dev
+# server's (launcher/.../PageHeaders.java): read from there, not written a third time.
+csp="$(sed -n 's/^add_header Content-Security-Policy "\(.*\)" always;$/\1/p' "$here/security-headers.conf")"
+[[ -n "$csp" ]] || { echo "no Content-Security-Policy in $here/security-headers.conf" >&2; exit 1; }
 header() { # header FILE NAME: the value of a response header (last one wins), without CR
     { grep -i "^$2:" "$1" 2>/dev/null || true; } | tail -n 1 | cut -d: -f2- | sed 's/^ *//; s/\r$//'
 }
@@ -196,9 +199,10 @@ status_of() { { head -n 1 "$1" 2>/dev/null || true; } | cut -d' ' -f2; }
 curl -sS -m 5 -D "$tmp/index.h" -o "$tmp/index.html" "$origin/" || true
 check "GET / serves the static client (200 text/html)" \
     test "$(status_of "$tmp/index.h")" = 200 -a "$(header "$tmp/index.h" Content-Type | cut -d';' -f1)" = text/html
-check "static: Content-Security-Policy is the contract's" test "$(header "$tmp/index.h" Content-Security-Policy)" = "$csp"
+check "static: Content-Security-Policy is security-headers.conf's" test "$(header "$tmp/index.h" Content-Security-Policy)" = "$csp"
 check "static: X-Content-Type-Options: nosniff" test "$(header "$tmp/index.h" X-Content-Type-Options)" = nosniff
 check "static: Referrer-Policy: no-referrer" test "$(header "$tmp/index.h" Referrer-Policy)" = no-referrer
+check "static: X-Frame-Options: DENY" test "$(header "$tmp/index.h" X-Frame-Options)" = DENY
 curl -sS -m 5 -D "$tmp/missing.h" -o /dev/null "$origin/no-such-file.js" || true
 check "static: a missing file is 404 and still carries the CSP" \
     test "$(status_of "$tmp/missing.h")" = 404 -a "$(header "$tmp/missing.h" Content-Security-Policy)" = "$csp"

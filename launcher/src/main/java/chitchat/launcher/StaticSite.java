@@ -1,18 +1,17 @@
 package chitchat.launcher;
 
-import com.sun.net.httpserver.Filter;
-import com.sun.net.httpserver.HttpExchange;
 import chitchat.http.HttpServers;
 import chitchat.http.Routes;
+import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Serves the static client from a directory ({@link StaticFiles}), plus what a page needs to be safe:
- * a Content-Security-Policy that allows no inline script, nosniff, no referrer, and no framing; and no directory
- * listings.
+ * Serves the static client from a directory ({@link StaticFiles}), plus what a page needs to be safe: the
+ * headers of {@link PageHeaders} (a Content-Security-Policy that allows no inline script, nosniff, no referrer, no
+ * framing), the same nginx sends; and no directory listings.
  *
  * <p>The page may open its WebSocket on another port of the same host (8083 in {@code make run}), so the policy
  * names that origin, built from the Host the browser asked for. {@code /config.json} tells the client the port.
@@ -42,23 +41,14 @@ final class StaticSite {
         return new StaticFiles(root);
     }
 
-    /** Adds the security headers to every response of a context. */
+    /** Adds the security headers ({@link PageHeaders}) to every response of a context. */
     private static Filter securityHeaders(int wsPort) {
         return Filter.beforeHandler("security headers", exchange -> {
             var headers = exchange.getResponseHeaders();
-            headers.set("Content-Security-Policy", contentSecurityPolicy(exchange, wsPort));
-            headers.set("X-Content-Type-Options", "nosniff");
-            headers.set("Referrer-Policy", "no-referrer");
-            headers.set("X-Frame-Options", "DENY");
+            String webSocketOrigin = "ws://" + hostName(exchange.getRequestHeaders().getFirst("Host")) + ":" + wsPort;
+            PageHeaders.headers(webSocketOrigin).forEach(headers::set);
             headers.set("Cache-Control", "no-cache");
         });
-    }
-
-    private static String contentSecurityPolicy(HttpExchange exchange, int wsPort) {
-        String host = hostName(exchange.getRequestHeaders().getFirst("Host"));
-        return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-                + "connect-src 'self' ws://" + host + ":" + wsPort + "; "
-                + "frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'";
     }
 
     /** {@code /config.json}: where the client opens its WebSocket. */

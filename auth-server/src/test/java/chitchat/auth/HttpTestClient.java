@@ -5,39 +5,30 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chitchat.json.Json;
+import chitchat.testbed.LoopbackHttp;
 import com.google.gson.JsonObject;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Speaks HTTP to one server on the loopback interface, with timeouts, and checks what every response must be:
+ * Speaks HTTP to one server on the loopback interface ({@link LoopbackHttp}), and checks what every response must be:
  * never a stack trace or an internal class name, and every failure in the contract's error shape.
  */
 final class HttpTestClient {
 
-    private static final HttpClient CLIENT = HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(5))
-            .version(HttpClient.Version.HTTP_1_1)
-            .build();
-
-    private final String base;
+    private final int port;
 
     HttpTestClient(int port) {
-        this.base = "http://127.0.0.1:" + port;
+        this.port = port;
     }
 
     /** Sends a request; {@code headers} are name/value pairs. A JSON body gets {@code Content-Type: application/json}. */
     HttpResponse<String> send(String method, String path, String body, String... headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
-                .timeout(Duration.ofSeconds(30))
+        HttpRequest.Builder request = LoopbackHttp.request(port, path)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
             request.header("Content-Type", "application/json");
@@ -53,7 +44,7 @@ final class HttpTestClient {
     }
 
     URI uri(String path) {
-        return URI.create(base + path);
+        return LoopbackHttp.request(port, path).build().uri();
     }
 
     HttpResponse<String> get(String path, String... headers) {
@@ -80,15 +71,7 @@ final class HttpTestClient {
     }
 
     private static HttpResponse<String> check(HttpRequest request) {
-        HttpResponse<String> response;
-        try {
-            response = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(request.method() + " " + request.uri(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
+        HttpResponse<String> response = LoopbackHttp.send(request);
         String body = response.body();
         String what = request.method() + " " + request.uri().getPath() + " -> " + response.statusCode() + " " + body;
         assertFalse(body.contains("Exception"), "a response leaks an exception: " + what);

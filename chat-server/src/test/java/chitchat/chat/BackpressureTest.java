@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chitchat.chat.testing.ChatCluster;
-import chitchat.chat.testing.WsClient;
 import chitchat.testbed.SlowLink;
 import chitchat.testbed.TestMongo;
+import chitchat.testbed.WsClient;
 import com.google.gson.JsonObject;
 import com.mongodb.ConnectionString;
 import com.mongodb.client.model.Filters;

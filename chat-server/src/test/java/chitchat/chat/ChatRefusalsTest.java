@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chitchat.chat.testing.ChatCluster;
-import chitchat.chat.testing.WsClient;
 import chitchat.json.Json;
+import chitchat.testbed.WsClient;
 import chitchat.token.JwtSecret;
 import chitchat.token.Tokens;
 import com.google.gson.JsonObject;

@@ -1,18 +1,17 @@
 package chitchat.chat;
 
+import static chitchat.chat.testing.Api.assertError;
+import static chitchat.chat.testing.Api.enc;
+import static chitchat.chat.testing.Api.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import static chitchat.chat.testing.Api.assertError;
-import static chitchat.chat.testing.Api.enc;
-import static chitchat.chat.testing.Api.ok;
-
 import chitchat.chat.testing.Api;
 import chitchat.chat.testing.ChatCluster;
-import chitchat.chat.testing.WsClient;
 import chitchat.json.Json;
+import chitchat.testbed.WsClient;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chitchat.chat.testing.Api;
 import chitchat.chat.testing.ChatCluster;
-import chitchat.chat.testing.WsClient;
+import chitchat.testbed.WsClient;
 import chitchat.users.Deletions;
 import chitchat.users.UserStore;
 import com.google.gson.JsonElement;

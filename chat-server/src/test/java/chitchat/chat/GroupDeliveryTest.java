@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chitchat.chat.testing.Api;
 import chitchat.chat.testing.ChatCluster;
-import chitchat.chat.testing.WsClient;
+import chitchat.testbed.WsClient;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.time.Duration;

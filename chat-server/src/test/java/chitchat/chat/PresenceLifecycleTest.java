@@ -6,15 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chitchat.chat.testing.Api;
 import chitchat.chat.testing.ChatCluster;
-import chitchat.chat.testing.WsClient;
 import chitchat.config.Env;
 import chitchat.store.Store;
+import chitchat.testbed.LoopbackHttp;
 import chitchat.testbed.TestMongo;
+import chitchat.testbed.WsClient;
 import chitchat.users.UserStore;
 import com.google.gson.JsonObject;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -70,12 +68,8 @@ class PresenceLifecycleTest {
                     "DATA_DIR", dataDir.toString(), "ALLOWED_ORIGINS", "http://localhost:8080")));
             try {
                 var tokens = new chitchat.token.Tokens(chitchat.token.JwtSecret.of(ChatCluster.SECRET), Duration.ofHours(1));
-                HttpResponse<String> direct = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                                URI.create("http://127.0.0.1:" + server.httpPort() + "/api/conversations"))
-                        .header("Authorization", "Bearer " + tokens.issue("alice"))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"kind\":\"direct\",\"with\":\"bob\"}")).build(),
-                        HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> direct = LoopbackHttp.send(LoopbackHttp.request(server.httpPort(), "POST", "/api/conversations",
+                        tokens.issue("alice"), Map.of("kind", "direct", "with", "bob")));
                 Api.ok(direct);
 
                 WsClient alice = WsClient.connect(server.wsPort(), tokens.issue("alice"));

@@ -4,11 +4,11 @@ import static chitchat.chat.testing.Api.enc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import chitchat.chat.testing.WsClient;
 import chitchat.config.Config;
 import chitchat.config.Env;
 import chitchat.json.Json;
 import chitchat.store.Store;
+import chitchat.testbed.WsClient;
 import chitchat.token.JwtSecret;
 import chitchat.token.Tokens;
 import com.google.gson.JsonElement;

@@ -1,10 +1,8 @@
 package chitchat.reliability;
 
 import chitchat.json.Json;
+import chitchat.testbed.LoopbackHttp;
 import com.google.gson.JsonObject;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -19,7 +17,6 @@ import java.util.Map;
  */
 final class ChatProcess {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
     private final OsProcess process;
     private final Map<String, String> env;
@@ -113,19 +110,8 @@ final class ChatProcess {
 
     /** The same, or null when the instance does not answer (it is down, or the request timed out). */
     HttpResponse<String> tryGet(String pathAndQuery, String token) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + pathAndQuery))
-                .timeout(Duration.ofSeconds(10));
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        try {
-            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        HttpRequest request = LoopbackHttp.request(httpPort, "GET", pathAndQuery, token, null).timeout(Duration.ofSeconds(10)).build();
+        return LoopbackHttp.trySend(request).orElse(null);
     }
 
     /** {@code /healthz}'s status code and body, or null when it does not answer. */

@@ -3,14 +3,12 @@ package chitchat.reliability;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import chitchat.chat.testing.RawWebSocket;
+import chitchat.testbed.LoopbackHttp;
+import chitchat.testbed.RawWebSocket;
 import chitchat.token.JwtSecret;
 import chitchat.token.Tokens;
 import java.io.IOException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -165,16 +163,10 @@ class ChurnTest extends FaultTest {
             } catch (IOException refused) {
                 // as it should be
             }
-            HttpClient http = HttpClient.newHttpClient();
-            try {
-                for (String authorization : List.of(basic, "Bearer " + forged)) {
-                    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + instance.httpPort()
-                            + "/api/messages?with=" + Topology.PASSWORD)).header("Authorization", authorization).build(),
-                            HttpResponse.BodyHandlers.ofString());
-                    assertEquals(401, response.statusCode());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            for (String authorization : List.of(basic, "Bearer " + forged)) {
+                HttpResponse<String> response = LoopbackHttp.send(LoopbackHttp.request(instance.httpPort(),
+                        "/api/messages?with=" + Topology.PASSWORD).header("Authorization", authorization));
+                assertEquals(401, response.statusCode());
             }
         }
     }

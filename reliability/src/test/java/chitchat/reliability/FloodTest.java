@@ -3,8 +3,8 @@ package chitchat.reliability;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import chitchat.chat.testing.RawWebSocket;
 import chitchat.json.Json;
+import chitchat.testbed.RawWebSocket;
 import com.google.gson.JsonObject;
 import com.mongodb.client.model.Filters;
 import java.io.IOException;

@@ -5,11 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import chitchat.chat.testing.WsClient;
+import chitchat.testbed.LoopbackHttp;
+import chitchat.testbed.WsClient;
 import com.google.gson.JsonObject;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
@@ -33,12 +31,8 @@ class PresenceCrashTest extends FaultTest {
         topology.createUsers("alice", "bob");
         ChatProcess doomed = topology.instance(0);
         ChatProcess survivor = topology.instance(1);
-        HttpResponse<String> direct = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + survivor.httpPort() + "/api/conversations"))
-                .header("Authorization", "Bearer " + topology.token("alice"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"kind\":\"direct\",\"with\":\"bob\"}")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> direct = LoopbackHttp.send(LoopbackHttp.request(survivor.httpPort(), "POST", "/api/conversations",
+                topology.token("alice"), Map.of("kind", "direct", "with", "bob")));
         assertEquals(200, direct.statusCode(), direct.body());
 
         WsClient bob = WsClient.connect(doomed.wsPort(), topology.token("bob"));

@@ -4,12 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import chitchat.auth.AuthServer;
 import chitchat.chat.testing.ChatCluster;
-import chitchat.chat.testing.WsClient;
 import chitchat.config.Env;
+import chitchat.testbed.LoopbackHttp;
 import chitchat.testbed.TestMongo;
+import chitchat.testbed.WsClient;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,12 +32,9 @@ class CrossInstanceRevocationTest {
         try (ChatCluster cluster = new ChatCluster(2, Map.of());
              AuthServer auth = AuthServer.start(new Env(Map.of("HTTP_PORT", "0", "BCRYPT_COST", "10",
                      "MONGO_URI", TestMongo.uri(), "MONGO_DB", cluster.store().database().getName(),
-                     "JWT_SECRET", ChatCluster.SECRET, "DATA_DIR", dataDir.toString())));
-             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
-            HttpResponse<String> signup = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + auth.port() + "/api/auth/signup"))
-                    .header("Content-Type", "application/json").timeout(Duration.ofSeconds(15))
-                    .POST(HttpRequest.BodyPublishers.ofString(TestSite.credentials("roamer", "some-password"))).build(),
-                    HttpResponse.BodyHandlers.ofString());
+                     "JWT_SECRET", ChatCluster.SECRET, "DATA_DIR", dataDir.toString())))) {
+            HttpResponse<String> signup = LoopbackHttp.send(LoopbackHttp.request(auth.port(), "POST", "/api/auth/signup", null,
+                    TestSite.credentials("roamer", "some-password")));
             assertEquals(201, signup.statusCode(), signup.body());
             String token = TestSite.tokenFrom(signup).orElseThrow();
 
@@ -46,9 +42,7 @@ class CrossInstanceRevocationTest {
             WsClient onSecond = WsClient.connect(cluster.instance(1).wsPort(), token);
             assertEquals(200, cluster.get(1, "/api/messages?with=someone", token).statusCode());
 
-            HttpResponse<String> logout = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + auth.port() + "/api/auth/logout"))
-                    .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(15))
-                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> logout = LoopbackHttp.send(LoopbackHttp.request(auth.port(), "POST", "/api/auth/logout", token, null));
             assertEquals(204, logout.statusCode(), logout.body());
 
             assertEquals(1008, onFirst.awaitClosed(Duration.ofSeconds(5)), "instance 0 closes the session's socket");

@@ -6,15 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chitchat.chat.messages.Message;
-import chitchat.chat.testing.ChatCluster;
-import chitchat.chat.testing.WsClient;
 import chitchat.chat.protocol.Inbound;
+import chitchat.chat.testing.ChatCluster;
 import chitchat.chat.ws.Limits;
+import chitchat.testbed.WsClient;
 import com.google.gson.JsonObject;
-import com.sun.management.HotSpotDiagnosticMXBean;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Sorts;
+import com.sun.management.HotSpotDiagnosticMXBean;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;

@@ -3,8 +3,8 @@ package chitchat.security;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import chitchat.chat.testing.RawWebSocket;
-import chitchat.chat.testing.WsClient;
+import chitchat.testbed.RawWebSocket;
+import chitchat.testbed.WsClient;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;

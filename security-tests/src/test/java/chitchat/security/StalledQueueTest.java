@@ -2,8 +2,8 @@ package chitchat.security;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import chitchat.chat.testing.RawWebSocket;
-import chitchat.chat.testing.WsClient;
+import chitchat.testbed.RawWebSocket;
+import chitchat.testbed.WsClient;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;

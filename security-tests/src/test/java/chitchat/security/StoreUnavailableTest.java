@@ -7,15 +7,12 @@ import chitchat.http.HttpServers;
 import chitchat.http.Origins;
 import chitchat.http.Routes;
 import chitchat.json.Json;
+import chitchat.testbed.LoopbackHttp;
 import com.mongodb.MongoSocketOpenException;
 import com.mongodb.MongoTimeoutException;
 import com.mongodb.ServerAddress;
 import com.sun.net.httpserver.HttpServer;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -47,17 +44,16 @@ class StoreUnavailableTest {
         HttpServer http = HttpServers.create(new chitchat.config.Env(java.util.Map.of()), chitchat.http.Exposure.DEVELOPMENT, 0);
         http.createContext("/", routes);
         http.start();
-        try (HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
+        try {
+            int port = http.getAddress().getPort();
             for (String path : List.of("/api/pool", "/api/down", "/api/wrapped")) {
-                HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.getAddress().getPort() + path))
-                        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> response = LoopbackHttp.send(LoopbackHttp.request(port, path));
                 assertEquals(503, response.statusCode(), path + ": " + response.body());
                 assertEquals("store_unavailable", Json.parseObject(response.body()).get("error").getAsString(), path);
                 assertTrue(response.headers().firstValue("Retry-After").isPresent(), path + ": Retry-After");
                 Leaks.assertNoInternals(path, response.body());
             }
-            HttpResponse<String> bug = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.getAddress().getPort() + "/api/bug"))
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> bug = LoopbackHttp.send(LoopbackHttp.request(port, "/api/bug"));
             assertEquals(500, bug.statusCode(), "anything else is still a 500");
         } finally {
             http.stop(0);

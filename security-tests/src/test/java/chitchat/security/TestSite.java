@@ -1,12 +1,12 @@
 package chitchat.security;
 
-import chitchat.chat.testing.RawWebSocket;
-import chitchat.chat.testing.WsClient;
 import chitchat.launcher.DevServer;
+import chitchat.testbed.LoopbackHttp;
+import chitchat.testbed.RawWebSocket;
+import chitchat.testbed.WsClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -37,11 +37,6 @@ final class TestSite implements AutoCloseable {
 
     private final DevServer server;
     private final Path root;
-    private final HttpClient http = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
 
     private TestSite(DevServer server, Path root) {
         this.server = server;
@@ -121,18 +116,11 @@ final class TestSite implements AutoCloseable {
     }
 
     HttpRequest.Builder request(String pathAndQuery) {
-        return HttpRequest.newBuilder(uri(pathAndQuery)).timeout(Duration.ofSeconds(15));
+        return LoopbackHttp.request(httpPort(), pathAndQuery).timeout(Duration.ofSeconds(15));
     }
 
     HttpResponse<String> send(HttpRequest.Builder request) {
-        try {
-            return http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return LoopbackHttp.send(request);
     }
 
     /**
@@ -140,14 +128,7 @@ final class TestSite implements AutoCloseable {
      * body (413), after which it closes the connection, which a shared client would otherwise reuse.
      */
     HttpResponse<String> sendAlone(HttpRequest.Builder request) {
-        try (HttpClient alone = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build()) {
-            return alone.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return LoopbackHttp.sendAlone(request);
     }
 
     HttpResponse<String> get(String pathAndQuery, String... headers) {

@@ -3,7 +3,7 @@ package chitchat.security;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import chitchat.chat.testing.WsClient;
+import chitchat.testbed.WsClient;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Instant;

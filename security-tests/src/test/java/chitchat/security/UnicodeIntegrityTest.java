@@ -3,10 +3,10 @@ package chitchat.security;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import chitchat.chat.testing.WsClient;
 import chitchat.chat.protocol.Inbound;
 import chitchat.chat.protocol.InvalidFrame;
 import chitchat.json.Json;
+import chitchat.testbed.WsClient;
 import com.google.gson.JsonObject;
 import java.net.http.HttpResponse;
 import java.time.Duration;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import chitchat.chat.testing.RawWebSocket;
+import chitchat.testbed.RawWebSocket;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;

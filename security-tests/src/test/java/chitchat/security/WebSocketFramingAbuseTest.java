@@ -3,7 +3,7 @@ package chitchat.security;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import chitchat.chat.testing.RawWebSocket;
+import chitchat.testbed.RawWebSocket;
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

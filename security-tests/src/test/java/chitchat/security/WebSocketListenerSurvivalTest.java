@@ -3,7 +3,7 @@ package chitchat.security;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import chitchat.chat.testing.WsClient;
+import chitchat.testbed.WsClient;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;

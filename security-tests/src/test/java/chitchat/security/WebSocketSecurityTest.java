@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import chitchat.chat.testing.WsClient;
+import chitchat.testbed.WsClient;
 import com.google.gson.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;

@@ -5,15 +5,14 @@ import chitchat.config.Env;
 import chitchat.store.Store;
 import chitchat.testbed.LocalRedis;
 import chitchat.testbed.LocalRedisCluster;
+import chitchat.testbed.LoopbackHttp;
 import chitchat.testbed.TestMongo;
+import chitchat.testbed.WsClient;
 import chitchat.token.JwtSecret;
 import chitchat.token.Tokens;
 import chitchat.users.UserStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +37,6 @@ public final class ChatCluster implements AutoCloseable {
     private final UserStore users;
     private final Tokens tokens = new Tokens(JwtSecret.of(SECRET), Duration.ofHours(1));
     private final List<ChatServer> servers = new ArrayList<>();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final Path dataDir;
 
     public ChatCluster(int instances, Map<String, String> extraEnv) {
@@ -117,25 +115,7 @@ public final class ChatCluster implements AutoCloseable {
 
     /** Any request, with a JSON body when {@code jsonBody} is not null (an object, written with gson). */
     public HttpResponse<String> request(int instance, String method, String pathAndQuery, String token, Object jsonBody) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + instance(instance).httpPort() + pathAndQuery))
-                .timeout(Duration.ofSeconds(10));
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        if (jsonBody != null) {
-            request.header("Content-Type", "application/json")
-                    .method(method, HttpRequest.BodyPublishers.ofString(chitchat.json.Json.write(jsonBody)));
-        } else {
-            request.method(method, HttpRequest.BodyPublishers.noBody());
-        }
-        try {
-            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return LoopbackHttp.send(LoopbackHttp.request(instance(instance).httpPort(), method, pathAndQuery, token, jsonBody));
     }
 
     /** Waits until every instance's {@code /healthz} says ok (e.g. after Redis came back). */

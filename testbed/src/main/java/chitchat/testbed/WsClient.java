@@ -1,4 +1,4 @@
-package chitchat.chat.testing;
+package chitchat.testbed;
 
 import chitchat.json.Json;
 import com.google.gson.JsonObject;

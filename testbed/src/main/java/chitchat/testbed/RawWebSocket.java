@@ -1,4 +1,4 @@
-package chitchat.chat.testing;
+package chitchat.testbed;
 
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;

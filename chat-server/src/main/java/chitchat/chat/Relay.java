@@ -148,7 +148,7 @@ public final class Relay implements Connection.Handler {
         from.rememberOwn(stored.clientMsgId());
         from.send(Frames.ack(stored));
         metrics.acked();
-        if (saved.duplicate()) {
+        if (saved.duplicate() && saved.members().isEmpty()) {
             return; // a re-send: acked again with the same id and seq, delivered nothing twice
         }
         String payload = Json.write(stored);

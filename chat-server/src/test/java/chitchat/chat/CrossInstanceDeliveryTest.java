@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import chitchat.chat.messages.Message;
+import chitchat.chat.messages.MessageStore;
 import chitchat.chat.testing.ChatCluster;
 import chitchat.json.Json;
 import chitchat.testbed.WsClient;
@@ -31,7 +33,7 @@ class CrossInstanceDeliveryTest {
     @BeforeAll
     static void start() {
         cluster = new ChatCluster(2, Map.of());
-        cluster.createUsers("alice", "bob", "carol", "dave", "erin");
+        cluster.createUsers("alice", "bob", "carol", "dave", "erin", "frank", "grace");
     }
 
     @AfterAll
@@ -92,6 +94,59 @@ class CrossInstanceDeliveryTest {
             alice.close();
             bob.close();
         }
+    }
+
+    /**
+     * An instance stored frank's message and was killed before it recorded it in the conversation, acked or
+     * delivered it. frank's app, never acked, sends it again to the other instance: that one finds the stored copy,
+     * acks it under its id, records it (so grace's catch-up, which asks only where lastSeq moved, looks there) and
+     * delivers it, once; a further re-send delivers nothing.
+     */
+    @Test
+    void aResendOfAMessageItsKilledInstanceNeverRecordedIsRecordedAndDeliveredOnce() {
+        WsClient frank = cluster.connect(1, "frank");
+        WsClient grace = cluster.connect(0, "grace");
+        try {
+            frank.chat("grace", "before the crash", "late-1");
+            assertEquals(1, frank.next("ack", WAIT).get("seq").getAsLong());
+            grace.next("chat msg", WAIT);
+
+            // What the killed instance did: reserve seq 2 and insert the message; nothing after that.
+            var database = cluster.store().database();
+            database.getCollection("conversations").updateOne(new Document("_id", "frank|grace"),
+                    new Document("$inc", new Document("reservedSeq", 1L)));
+            Message lost = new Message(new org.bson.types.ObjectId(), "frank|grace", 2, "frank", "grace", "stored, then the crash",
+                    java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS), "late-2", null);
+            database.getCollection("messages").insertOne(MessageStore.document(lost));
+            assertEquals(1, lastSeq("grace", "frank|grace"), "the conversation never heard of it");
+
+            frank.chat("grace", "stored, then the crash", "late-2");
+            JsonObject ack = frank.next("ack", WAIT);
+            assertEquals(lost.id().toHexString(), ack.get("id").getAsString(), "acked as the stored copy");
+            JsonObject delivered = grace.next("chat msg", WAIT);
+            assertEquals(lost.id().toHexString(), delivered.get("id").getAsString());
+            assertEquals(2, delivered.get("seq").getAsLong());
+            assertEquals(2, lastSeq("grace", "frank|grace"), "recorded: a catch-up by lastSeq finds it");
+
+            frank.chat("grace", "stored, then the crash", "late-2");
+            assertEquals(lost.id().toHexString(), frank.next("ack", WAIT).get("id").getAsString());
+            assertEquals(List.of(), grace.collect(QUIET, f -> f.get("type").getAsString().equals("chat msg")), "delivered once");
+        } finally {
+            frank.close();
+            grace.close();
+        }
+    }
+
+    /** The conversation's lastSeq in {@code user}'s conversation list. */
+    private static long lastSeq(String user, String conversation) {
+        JsonArray list = Json.parseObject(cluster.get(1, "/api/conversations", cluster.token(user)).body()).getAsJsonArray("conversations");
+        for (var element : list) {
+            JsonObject summary = element.getAsJsonObject();
+            if (summary.get("id").getAsString().equals(conversation)) {
+                return summary.get("lastSeq").getAsLong();
+            }
+        }
+        throw new AssertionError(conversation + " is not in " + user + "'s list: " + list);
     }
 
     @Test

@@ -133,6 +133,21 @@ final class ConversationStore implements Numbering {
     }
 
     @Override
+    public Optional<Set<String>> recordLate(Message message) {
+        // The same update as stored()'s, on its own: it matches only while lastSeq is below the message.
+        Document before = conversations.findOneAndUpdate(
+                Filters.and(Filters.eq("_id", message.conversation()), Filters.lt("lastSeq", message.seq())),
+                Updates.combine(Updates.set("lastSeq", message.seq()), Updates.set("lastMessage", MessageStore.document(message)),
+                        Updates.set("updatedAt", Date.from(message.ts()))),
+                new FindOneAndUpdateOptions().returnDocument(ReturnDocument.BEFORE).projection(RESERVE_FIELDS));
+        if (before == null) {
+            return Optional.empty();
+        }
+        memberships.raiseForSenders(Map.of(message.conversation(), Map.of(message.sender(), message.seq())));
+        return Optional.of(Set.copyOf(strings(before, "members")));
+    }
+
+    @Override
     public Optional<Reserved> reserve(String conversation, int count, String creator) {
         if (creator != null && !knownDirect.contains(conversation)) {
             // First message of a v1 sender to this person: create the conversation (and the members' entries) if it

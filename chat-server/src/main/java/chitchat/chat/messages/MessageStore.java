@@ -20,6 +20,8 @@ import java.util.Set;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.bson.types.ObjectId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@code messages} collection: one document {@code {_id, conv, seq, sender, receiver?, message, ts, clientMsgId,
@@ -37,8 +39,9 @@ public final class MessageStore implements AutoCloseable {
     }
 
     /**
-     * What {@link #save} did: stored the message, or found it already stored (a re-send), and for a new message the
-     * members it goes to, as they were when it was numbered.
+     * What {@link #save} did: stored the message, or found it already stored (a re-send), and the members it goes
+     * to: for a new message as they were when it was numbered; for a re-send none, unless the instance that stored
+     * it stopped before delivering it ({@link Numbering#recordLate}), and then the members now.
      */
     public record Saved(Message message, boolean duplicate, Set<String> members) {
     }
@@ -74,7 +77,10 @@ public final class MessageStore implements AutoCloseable {
      */
     static final Duration CATCH_UP_OVERLAP = Duration.ofSeconds(5);
 
+    private static final Logger log = LoggerFactory.getLogger(MessageStore.class);
+
     private final MongoCollection<Document> messages;
+    private final Numbering numbering;
     private final InsertBatcher batcher;
 
     /**
@@ -103,6 +109,7 @@ public final class MessageStore implements AutoCloseable {
         messages.createIndex(Indexes.ascending("conv", "_id"), new IndexOptions().name("conv_id"));
         messages.createIndex(Indexes.ascending("sender", "clientMsgId"), new IndexOptions().unique(true).name("sender_clientMsgId_unique"));
         messages.createIndex(Indexes.ascending("receiver", "_id"), new IndexOptions().name("receiver_id"));
+        this.numbering = numbering;
         this.batcher = new InsertBatcher(messages, numbering, this::existing, queueLimit, maxWait);
     }
 
@@ -147,10 +154,20 @@ public final class MessageStore implements AutoCloseable {
         return batcher.save(message, false).message();
     }
 
-    /** The copy of a re-sent message that is already stored. */
+    /**
+     * The copy of a re-sent message that is already stored. Usually it was delivered when it was stored and only
+     * its ack was lost; but its sender also re-sends when the instance that stored it died before acking, and then
+     * perhaps before recording and delivering it too: {@link Numbering#recordLate} finishes that work. (An
+     * instance that is only slow, not dead, may then deliver it a second time; clients drop a seq they hold.)
+     */
     private Saved existing(Message resent) {
-        return find(resent.sender(), resent.clientMsgId()).map(existing -> new Saved(existing, true, Set.of()))
+        Message stored = find(resent.sender(), resent.clientMsgId())
                 .orElseThrow(() -> new MongoException("duplicate key but no stored message for " + resent.clientMsgId()));
+        Set<String> undelivered = stored.seq() > 0 ? numbering.recordLate(stored).orElse(Set.of()) : Set.of();
+        if (!undelivered.isEmpty()) {
+            log.info("event=recorded_late conversation={} seq={} sender={}", stored.conversation(), stored.seq(), stored.sender());
+        }
+        return new Saved(stored, true, undelivered);
     }
 
     public Optional<Message> find(String sender, String clientMsgId) {

@@ -29,4 +29,12 @@ public interface Numbering {
 
     /** The messages just stored, in seq order per conversation: each conversation's latest and its senders' marks move. */
     void stored(List<Message> messages);
+
+    /**
+     * A message found already stored when its sender sent it again. If its conversation never recorded it (the
+     * instance that stored it stopped between the insert and {@link #stored}, so it also never delivered it), it is
+     * recorded now and the answer is the members to deliver it to; otherwise empty. Without this, a conversation's
+     * {@code lastSeq} would stay below a stored message, and a client catching up by {@code lastSeq} would not look.
+     */
+    Optional<Set<String>> recordLate(Message message);
 }

@@ -69,7 +69,9 @@ export function createChat(store, config) {
   const session = () => generation;
 
   const sync = createSync({ store, api, merge, session, handleFailure, onGone, onList });
-  const history = createHistory({ store, api, merge, session, handleFailure, showNotice, onGone });
+  const history = createHistory({
+    store, api, merge, session, handleFailure, showNotice, onGone, onGap: (id) => sync.catchUpConversation(id),
+  });
   const groups = createGroups({ store, api, handleFailure, showNotice, open: openConversation });
   const sender = createSender({ store, socket: () => socket, merge, showNotice });
   const delivered = createDeliveredMarks({ send: (frame) => Boolean(socket && socket.send(frame)) });

@@ -6,13 +6,15 @@
 // repeats a message. `oldestSeq` is the oldest seq of the pages, not of whatever messages are held (a live
 // message or a catch-up may have brought some from elsewhere; paging from those would skip what lies between).
 //
-// The first page also sets syncedSeq, the base from which sync.js catches up after a reconnect.
+// The first page also sets syncedSeq, the base from which sync.js catches up after a reconnect: up to the first
+// seq the page is missing, if it misses one (a message still being written, see sync.js), and then `onGap` has
+// sync.js look at that conversation again.
 
 import { extendSynced, withConversation } from './store.js';
 
 const PAGE = 50;
 
-export function createHistory({ store, api, merge, session, handleFailure, showNotice, onGone }) {
+export function createHistory({ store, api, merge, session, handleFailure, showNotice, onGone, onGap = () => {} }) {
   /** The newest page, the first time a conversation is opened (or again after an error). */
   async function loadNewest(id) {
     store.set((state) => withConversation(state, id, { loading: true, error: null }));
@@ -22,15 +24,21 @@ export function createHistory({ store, api, merge, session, handleFailure, showN
       if (current !== session()) return;
       const list = Array.isArray(msgs) ? msgs : [];
       merge(list, { live: false });
-      const newest = list.length ? list[list.length - 1].seq : 0;
+      const hasMore = list.length === PAGE;
+      // A full page has older history below it (before= pages bring that); a short one is the whole
+      // conversation, from seq 1. From there on syncedSeq follows what is held.
+      const oldest = hasMore && Number.isInteger(list[0].seq) ? list[0].seq : 1;
+      const newest = list.length && Number.isInteger(list[list.length - 1].seq) ? list[list.length - 1].seq : 0;
       store.set((state) => withConversation(state, id, (c) => extendSynced({
         ...c,
         loaded: true,
         loading: false,
-        hasMore: list.length === PAGE,
+        hasMore,
         oldestSeq: list.length ? list[0].seq : null,
-        syncedSeq: Math.max(c.syncedSeq, Number.isInteger(newest) ? newest : 0),
+        syncedSeq: Math.max(c.syncedSeq, oldest - 1),
       })));
+      const loaded = store.get().conversations.get(id);
+      if (loaded && loaded.syncedSeq < newest) onGap(id);
     } catch (error) {
       if (current !== session() || handleFailure(error)) return;
       if (error.status === 404) {

@@ -119,6 +119,9 @@ export function initialState() {
  * messages:    server messages, sorted by seq, each seq once.
  * loaded:      its newest page of history arrived; hasMore: older pages remain; oldestSeq: where they start.
  * syncedSeq:   every message up to this seq is held (from the first page on); catching up asks for `after=` it.
+ * gap:         null, or { since, upTo }: a page showed seqs missing below upTo at time `since` (ms). They may be
+ *              messages still being written (see settleGaps); until that has had time to end, syncedSeq stays
+ *              below them and sync.js asks again.
  */
 export function emptyConversation(id) {
   return {
@@ -126,7 +129,7 @@ export function emptyConversation(id) {
     lastSeq: 0, readSeq: 0, lastMessage: null, updatedAt: '',
     known: false, ended: false, marksSeq: 0, muted: false,
     messages: [], loaded: false, loading: false, hasMore: true, loadingOlder: false, oldestSeq: null,
-    syncedSeq: 0, error: null,
+    syncedSeq: 0, gap: null, error: null,
   };
 }
 
@@ -221,6 +224,32 @@ export function extendSynced(conversation) {
     synced = message.seq;
   }
   return synced === conversation.syncedSeq ? conversation : { ...conversation, syncedSeq: synced };
+}
+
+/**
+ * How long seqs missing below a page's end may be messages still being written. Seqs are reserved before the
+ * insert, so a page can hold 6 while 5, reserved earlier by another instance, is not stored yet
+ * (docs/PROTOCOL.md, "A page can overtake a message still being written"). A write that has not landed within
+ * this time never will (the server's store timeouts end it sooner, and the sender resends under a new seq), so
+ * a seq still missing then is one never used: a crash between reserving and storing leaves such seqs.
+ */
+export const GAP_SETTLE_MS = 30000;
+
+/**
+ * After pages that reached `pagedTo` (the server has nothing else up to there, unless it is being written):
+ * syncedSeq moves over what is held, and over missing seqs only once they were first seen missing
+ * GAP_SETTLE_MS ago. While seqs stay missing, `gap` says since when, and the caller asks again later.
+ */
+export function settleGaps(conversation, pagedTo, now) {
+  let next = extendSynced(conversation);
+  if (next.syncedSeq >= pagedTo) return next.gap ? { ...next, gap: null } : next;
+  if (next.gap && next.gap.upTo <= next.syncedSeq) next = { ...next, gap: null }; // that one filled: a new one
+  if (next.gap && now - next.gap.since >= GAP_SETTLE_MS) {
+    // Whatever below gap.upTo was going to be stored is stored by now: what is still missing there was unused.
+    next = extendSynced({ ...next, syncedSeq: Math.max(next.syncedSeq, next.gap.upTo), gap: null });
+    if (next.syncedSeq >= pagedTo) return next;
+  }
+  return next.gap ? next : { ...next, gap: { since: now, upTo: pagedTo } };
 }
 
 /**

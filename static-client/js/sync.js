@@ -11,20 +11,27 @@
 // window and no overlap, as v1 had: seq numbers say exactly what is missing, and a seq we hold is dropped.
 //
 // A live message can also reveal a gap (seq 12 arrives while we hold up to 10): catchUpConversation() fills it.
-// A gap may be real but empty (a server crash can leave a seq unused); the page after it then moves syncedSeq
-// past it, so it is asked about once, not forever.
+// A page can also show a gap: seqs are reserved before they are stored, so a page may hold 6 while 5, reserved
+// a moment earlier on another instance, is still being written. syncedSeq then stays below the gap and the
+// conversation is asked again every GAP_RECHECK_MS; 5 normally turns up at the first re-check. A gap still
+// there GAP_SETTLE_MS after it was first seen is a seq never used (a server crashed between reserving and
+// storing it), and syncedSeq moves past it (store.js, settleGaps).
 //
 // One run at a time; a request during a run (a `resync` while catching up) runs again after it.
 
-import { extendSynced, withConversation, withConversationList } from './store.js';
+import { settleGaps, withConversation, withConversationList } from './store.js';
 
 const PAGE = 200; // the server's maximum for after=
 const MAX_PAGES = 20; // per conversation per run: a huge gap is finished by the next run, not in one go
+const GAP_RECHECK_MS = 3000; // a write in flight lands within milliseconds, rarely seconds
 
-export function createSync({ store, api, merge, session, handleFailure, onGone, onList = () => {} }) {
+export function createSync({
+  store, api, merge, session, handleFailure, onGone, onList = () => {}, now = Date.now, later = setTimeout,
+}) {
   let running = false;
   let fullAgain = false;
   const gaps = new Set(); // conversation ids to catch up on besides those the list shows behind
+  const rechecks = new Set(); // conversation ids with a re-check of a gap scheduled
 
   /** The whole catch-up: the list, then every held conversation that is behind. */
   function catchUp() {
@@ -76,12 +83,15 @@ export function createSync({ store, api, merge, session, handleFailure, onGone, 
     }
   }
 
-  /** Pages of `after=syncedSeq` for one conversation until a short page. */
+  /**
+   * Pages of `after=` for one conversation, from syncedSeq on, each from the newest seq of the one before, until
+   * a short page; then syncedSeq moves as far as it safely can, and a gap left below it is asked about again.
+   */
   async function fetchAfter(id, current) {
+    const start = store.get().conversations.get(id);
+    if (!start || !start.loaded) return;
+    let after = start.syncedSeq;
     for (let page = 0; page < MAX_PAGES; page++) {
-      const conversation = store.get().conversations.get(id);
-      if (!conversation || !conversation.loaded) return;
-      const after = conversation.syncedSeq;
       let msgs;
       try {
         ({ msgs } = await api.messagesAfter(id, after, PAGE));
@@ -95,11 +105,18 @@ export function createSync({ store, api, merge, session, handleFailure, onGone, 
       if (current !== session()) return;
       const list = Array.isArray(msgs) ? msgs : [];
       merge(list, { live: false });
-      // The page says the server has nothing between `after` and its last seq: unused numbers included.
-      const newest = list.reduce((max, m) => (Number.isInteger(m.seq) && m.seq > max ? m.seq : max), after);
-      store.set((state) => withConversation(state, id, (c) => extendSynced(
-        newest > c.syncedSeq ? { ...c, syncedSeq: newest } : c)));
-      if (list.length < PAGE) return;
+      after = list.reduce((max, m) => (Number.isInteger(m.seq) && m.seq > max ? m.seq : max), after);
+      if (list.length < PAGE) break;
+    }
+    const pagedTo = after;
+    store.set((state) => withConversation(state, id, (c) => (c.loaded ? settleGaps(c, pagedTo, now()) : c)));
+    const conversation = store.get().conversations.get(id);
+    if (conversation && conversation.gap && !rechecks.has(id)) {
+      rechecks.add(id);
+      later(() => {
+        rechecks.delete(id);
+        if (current === session()) catchUpConversation(id);
+      }, GAP_RECHECK_MS);
     }
   }
 

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSync } from '../js/sync.js';
 import {
-  createStore, emptyConversation, fromServer, initialState, isMessage, withServerMessages,
+  GAP_SETTLE_MS, createStore, emptyConversation, fromServer, initialState, isMessage, withServerMessages,
 } from '../js/store.js';
 
 const ME = 'alice';
@@ -82,4 +82,72 @@ test('a group missing from the new list was taken from us while away: it goes', 
   sync.catchUp();
   await settle();
   assert.deepEqual([...store.get().conversations.keys()], ['g:a']);
+});
+
+/** A server whose stored seqs per conversation can change between requests (a write landing late). */
+function changingApi(stored, requests) {
+  return {
+    conversations: async () => ({
+      conversations: [...stored].map(([id, seqs]) => ({ id, kind: 'group', name: id, members: [ME, 'bob'], lastSeq: Math.max(...seqs), readSeq: 0, updatedAt: '' })),
+    }),
+    messagesAfter: async (id, after, limit) => {
+      requests.push(`${id} after=${after}`);
+      const msgs = [...stored.get(id)].filter((seq) => seq > after).sort((a, b) => a - b).slice(0, limit).map((seq) => message(id, seq));
+      return { conversation: id, msgs };
+    },
+  };
+}
+
+/** Sync with a fake clock and fake timers: `fire()` runs the timers scheduled so far. */
+function setupChanging(conversations, stored) {
+  const store = createStore({ ...initialState(), me: ME, conversations: new Map(conversations.map((c) => [c.id, c])) });
+  const requests = [];
+  const timers = [];
+  const clock = { now: 0 };
+  const merge = (raw) => store.set((state) => withServerMessages(state, raw.filter(isMessage).map(fromServer)).patch);
+  const sync = createSync({
+    store, api: changingApi(stored, requests), merge, session: () => 1, handleFailure: () => false, onGone: () => {},
+    now: () => clock.now, later: (fn, ms) => timers.push({ fn, ms }),
+  });
+  const fire = () => timers.splice(0).forEach((t) => t.fn());
+  return { store, sync, requests, timers, clock, fire };
+}
+
+test('a page that overtakes a message still being written leaves syncedSeq below it, and a re-check brings it', async () => {
+  // 5 was reserved first, 6 stored first: the page holds 6 and not yet 5.
+  const stored = new Map([['g:a', new Set([1, 2, 3, 4, 6])]]);
+  const { store, sync, requests, timers, fire } = setupChanging([held('g:a', 4)], stored);
+  sync.catchUp();
+  await settle();
+  let a = store.get().conversations.get('g:a');
+  assert.equal(a.syncedSeq, 4, 'not past 5, which may still come');
+  assert.ok(a.gap, 'the gap is remembered');
+  assert.equal(timers.length, 1, 'a re-check is scheduled');
+  stored.get('g:a').add(5); // the write lands
+  fire();
+  await settle();
+  a = store.get().conversations.get('g:a');
+  assert.deepEqual(requests, ['g:a after=4', 'g:a after=4']);
+  assert.deepEqual(a.messages.map((m) => m.seq), [1, 2, 3, 4, 5, 6]);
+  assert.equal(a.syncedSeq, 6);
+  assert.equal(a.gap, null);
+  assert.equal(timers.length, 0, 'nothing more to check');
+});
+
+test('a seq still missing after GAP_SETTLE_MS was never used: syncedSeq moves past it', async () => {
+  const stored = new Map([['g:a', new Set([1, 2, 4, 5])]]); // 3 reserved by a server that crashed before storing it
+  const { store, sync, clock, fire } = setupChanging([held('g:a', 2)], stored);
+  sync.catchUp();
+  await settle();
+  for (clock.now = 3000; clock.now < GAP_SETTLE_MS; clock.now += 3000) {
+    fire();
+    await settle();
+    assert.equal(store.get().conversations.get('g:a').syncedSeq, 2, `still waiting at ${clock.now} ms`);
+  }
+  clock.now = GAP_SETTLE_MS;
+  fire();
+  await settle();
+  const a = store.get().conversations.get('g:a');
+  assert.equal(a.syncedSeq, 5);
+  assert.equal(a.gap, null);
 });

@@ -5,7 +5,9 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +18,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.java_websocket.client.WebSocketClient;
 import org.java_websocket.exceptions.WebsocketNotConnectedException;
 import org.java_websocket.handshake.ServerHandshake;
@@ -25,12 +26,16 @@ import org.java_websocket.handshake.ServerHandshake;
  * One user's app, as the contract asks a client to behave, with a ledger of everything it was told.
  *
  * <p>It sends {@code chat msg} frames with unique {@code clientMsgId}s and keeps those not acked yet; it shows each
- * message id once however often it arrives (live, or again in a catch-up); on {@code resync} it catches up with
- * {@code GET /api/messages?after=<the newest id it received from someone else>}; after losing its connection it
- * can reconnect (to another instance), re-send what was never acked, and catch up; a message refused as
- * {@code overloaded} it sends again after the server's {@code retryAfterMs}, as the browser does. Over successive
- * connections it records what the tests count: acks, error frames, resyncs, close codes, and any id delivered twice
- * on one connection.
+ * message id once however often it arrives (live, or again in a catch-up); on {@code resync} it catches up as the
+ * browser does: {@code GET /api/conversations}, then for each conversation whose {@code lastSeq} is above what it
+ * holds without a gap ({@link HeldSeqs}), {@code after=} pages until a short one, and a gap the pages leave is
+ * asked about again 3 s later; a live message above a gap catches up on its conversation. It differs from a
+ * browser tab in one way: it holds every conversation from its first message (a tab pages only the ones it
+ * opened). After losing
+ * its connection it can reconnect (to another instance), re-send what was never acked, and catch up; a message
+ * refused as {@code overloaded} it sends again after the server's {@code retryAfterMs}, as the browser does. Over
+ * successive connections it records what the tests count: acks, error frames, resyncs, close codes, and any id
+ * delivered twice on one connection.
  */
 final class Device {
 
@@ -41,6 +46,13 @@ final class Device {
     /** The ack of a message: the stored id, and which instance said so. */
     record Ack(String id, String instance) {
     }
+
+    /** The server's largest page, for the conversation list and for {@code after=}. */
+    private static final int PAGE = 200;
+    /** A catch-up that needs more pages than this for one conversation is not ending: a problem. */
+    private static final int MAX_PAGES = 200;
+    /** The browser's GAP_RECHECK_MS: a gap a page showed is asked about again after this. */
+    private static final Duration RECHECK = Duration.ofSeconds(3);
 
     private final String user;
     private final String token;
@@ -59,8 +71,10 @@ final class Device {
     private final AtomicInteger overloadedResends = new AtomicInteger();
     private final AtomicInteger catchUpsRunning = new AtomicInteger();
     private final AtomicInteger catchUpsDone = new AtomicInteger();
-    /** The newest id received from someone else (live or caught up): where a catch-up starts. */
-    private final AtomicReference<String> newestReceived = new AtomicReference<>("");
+    /** By conversation id: what this device holds of it, and so where its catch-up starts. */
+    private final Map<String, HeldSeqs> held = new ConcurrentHashMap<>();
+    private final Set<String> rechecking = ConcurrentHashMap.newKeySet(); // conversations with a re-check due
+    private final Set<String> liveGaps = ConcurrentHashMap.newKeySet(); // conversations with a live gap to fill
     private volatile Peer peer;
     private volatile ChatProcess instance;
 
@@ -107,10 +121,9 @@ final class Device {
      * message never acked (same clientMsgId: the server stores nothing twice), and catch up on what it missed.
      */
     void reconnect(ChatProcess instance) {
-        String cursor = newestReceived.get();
         connect(instance);
         resendUnacked();
-        catchUp(cursor);
+        catchUp();
     }
 
     /** Sends a message now, or keeps it for a re-send when there is no connection. */
@@ -150,48 +163,32 @@ final class Device {
     }
 
     /**
-     * Fetches, from the instance this device is connected to, everything of this user's from (a little before)
-     * {@code after}, page by page. On a virtual thread, as an app does it beside live delivery.
+     * Catches up, from the instance this device is connected to, on every conversation it is behind in (see the
+     * class comment). On a virtual thread, as an app does it beside live delivery. Any answer but 200 is recorded
+     * as a problem, as it always was here; the browser would wait out a 429 or 503 and ask again (the fault tests
+     * raise the history limits, so a 429 would be a finding).
      */
-    void catchUp(String after) {
+    void catchUp() {
         catchUpsRunning.incrementAndGet();
         ChatProcess from = instance;
         Thread.ofVirtual().name("catch-up-" + user).start(() -> {
             try {
-                String cursor = after;
-                for (int page = 0; ; page++) {
-                    if (page > 200) {
-                        problems.add("catch-up did not end after 200 pages");
+                JsonObject list = page(from, "/api/conversations?limit=" + PAGE);
+                if (list == null) {
+                    return;
+                }
+                for (JsonElement element : list.getAsJsonArray("conversations")) {
+                    JsonObject summary = element.getAsJsonObject();
+                    String conversation = summary.get("id").getAsString();
+                    HeldSeqs seqs = held(conversation);
+                    if (summary.get("lastSeq").getAsInt() > seqs.synced() && !fetchAfter(from, conversation, seqs)) {
                         return;
                     }
-                    String query = "/api/messages?limit=200" + (cursor.isEmpty() ? "" : "&after=" + cursor);
-                    HttpResponse<String> response = from.get(query, token);
-                    if (response.statusCode() != 200) {
-                        problems.add("catch-up answered " + response.statusCode() + ": " + response.body());
-                        return;
-                    }
-                    JsonArray msgs = Json.parseObject(response.body()).getAsJsonArray("msgs");
-                    String last = cursor;
-                    for (JsonElement element : msgs) {
-                        JsonObject m = element.getAsJsonObject();
-                        last = m.get("id").getAsString();
-                        shown.add(last);
-                        if (!user.equals(m.get("sender").getAsString())) {
-                            received(last);
-                        }
-                    }
-                    if (msgs.size() < 200) {
-                        return;
-                    }
-                    if (last.compareTo(cursor) <= 0) {
-                        problems.add("catch-up makes no progress past after=" + cursor
-                                + ": a full page of 200 lies within the server's overlap window");
-                        return;
-                    }
-                    cursor = last;
                 }
             } catch (Throwable t) {
-                problems.add("catch-up failed: " + t);
+                if (!movedOn(from)) {
+                    problems.add("catch-up failed: " + t);
+                }
             } finally {
                 catchUpsRunning.decrementAndGet();
                 catchUpsDone.incrementAndGet();
@@ -200,11 +197,100 @@ final class Device {
     }
 
     /**
-     * Moves the catch-up cursor. Only messages from others count: this device's own sends keep being stored and
-     * acked while deliveries to it are missed (a broker outage), so an own id would start a catch-up after them.
+     * Pages of {@code after=} for one conversation, from what it holds without a gap and then from each page's
+     * newest seq, until a short page; false when one failed. Seqs still missing below the last page are asked
+     * about again in {@link #RECHECK} ({@link HeldSeqs}: they may be messages still being written).
      */
-    private void received(String id) {
-        newestReceived.accumulateAndGet(id, (a, b) -> a.compareTo(b) >= 0 ? a : b); // ObjectId hex sorts like the id
+    private boolean fetchAfter(ChatProcess from, String conversation, HeldSeqs seqs) {
+        int after = seqs.synced();
+        for (int page = 0; page < MAX_PAGES; page++) {
+            JsonObject body = page(from, "/api/conversations/" + URLEncoder.encode(conversation, StandardCharsets.UTF_8)
+                    + "/messages?after=" + after + "&limit=" + PAGE);
+            if (body == null) {
+                return false;
+            }
+            JsonArray msgs = body.getAsJsonArray("msgs");
+            for (JsonElement element : msgs) {
+                JsonObject m = element.getAsJsonObject();
+                shown.add(m.get("id").getAsString());
+                int seq = m.get("seq").getAsInt();
+                seqs.add(seq);
+                after = Math.max(after, seq);
+            }
+            if (msgs.size() < PAGE) {
+                seqs.pagedTo(after, System.currentTimeMillis());
+                if (seqs.hasGap()) {
+                    recheckLater(conversation);
+                }
+                return true;
+            }
+        }
+        problems.add("catch-up of " + conversation + " did not end after " + MAX_PAGES + " pages");
+        return false;
+    }
+
+    /** A gap a page left: in {@link #RECHECK}, that conversation's pages again, as the browser does. */
+    private void recheckLater(String conversation) {
+        catchUpConversation(conversation, rechecking, RECHECK);
+    }
+
+    /**
+     * One conversation's {@code after=} pages, after {@code delay}, unless one is already due in {@code due}. The
+     * wait does not count as a catch-up running (a seq never used keeps re-checks going for 30 s); the pages do.
+     */
+    private void catchUpConversation(String conversation, Set<String> due, Duration delay) {
+        if (!due.add(conversation)) {
+            return;
+        }
+        Thread.ofVirtual().name("catch-up-" + user + "-" + conversation).start(() -> {
+            if (!delay.isZero()) {
+                Waits.sleep(delay.toMillis());
+            }
+            due.remove(conversation);
+            ChatProcess from = instance;
+            catchUpsRunning.incrementAndGet();
+            try {
+                fetchAfter(from, conversation, held(conversation));
+            } catch (Throwable t) {
+                if (!movedOn(from)) {
+                    problems.add("catch-up of " + conversation + " failed: " + t);
+                }
+            } finally {
+                catchUpsRunning.decrementAndGet();
+            }
+        });
+    }
+
+    /**
+     * Whether this device's connection to {@code from} is gone, so a catch-up from there that failed does not
+     * matter: as the browser, it catches up again when it reconnects (an instance killed mid-request, say).
+     */
+    private boolean movedOn(ChatProcess from) {
+        Peer current = peer;
+        return current == null || current.at != from || !current.isOpen();
+    }
+
+    /** One history request's body, or null (and a problem noted) when it was not answered with 200. */
+    private JsonObject page(ChatProcess from, String query) {
+        HttpResponse<String> response = from.get(query, token);
+        if (response.statusCode() != 200) {
+            problems.add("catch-up answered " + response.statusCode() + ": " + response.body());
+            return null;
+        }
+        return Json.parseObject(response.body());
+    }
+
+    private HeldSeqs held(String conversation) {
+        return held.computeIfAbsent(conversation, c -> new HeldSeqs());
+    }
+
+    /** A message (an ack, a frame, a page's item) with the v2 fields reached this device: it holds that seq. */
+    private void hold(JsonObject message) {
+        JsonElement conversation = message.get("conversation");
+        JsonElement seq = message.get("seq");
+        if (conversation != null && conversation.isJsonPrimitive() && seq != null && seq.isJsonPrimitive()) {
+            held(conversation.getAsString()).add(seq.getAsInt());
+        }
     }
 
     boolean isOpen() {
@@ -312,10 +398,9 @@ final class Device {
                     case "chat msg" -> onChat(frame);
                     case "error" -> onError(frame);
                     case "resync" -> {
-                        // Where to catch up from: the server's word when it gives one, else the newest received.
+                        // The frame carries nothing but its type: the device knows where it is behind.
                         resyncs.incrementAndGet();
-                        JsonElement after = frame.get("after");
-                        catchUp(after != null && after.isJsonPrimitive() ? after.getAsString() : newestReceived.get());
+                        catchUp();
                     }
                     default -> problems.add("unknown frame: " + text);
                 }
@@ -337,6 +422,7 @@ final class Device {
             }
             unacked.remove(clientMsgId);
             shown.add(id);
+            hold(frame);
         }
 
         private void onChat(JsonObject frame) {
@@ -351,8 +437,14 @@ final class Device {
             }
             shownLive.add(id);
             shown.add(id);
-            if (!user.equals(sender)) {
-                received(id);
+            hold(frame);
+            // A live message above what is held without a gap: something before it was missed (or is still
+            // being written); as the browser does (static-client/js/chat.js), catch up on that conversation.
+            JsonElement conversation = frame.get("conversation");
+            JsonElement seq = frame.get("seq");
+            if (conversation != null && conversation.isJsonPrimitive() && seq != null && seq.isJsonPrimitive()
+                    && held(conversation.getAsString()).synced() < seq.getAsInt()) {
+                catchUpConversation(conversation.getAsString(), liveGaps, Duration.ZERO);
             }
         }
 

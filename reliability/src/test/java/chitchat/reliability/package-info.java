@@ -14,10 +14,11 @@
  *   <li>{@code SlowConsumerTest}: a client that stops reading; bounded buffer, bounded heap.</li>
  *   <li>{@code FloodTest}: a client sending as fast as it can; rate limit, then 1008.</li>
  *   <li>{@code ChurnTest}: thousands of connects and disconnects; nothing left registered or subscribed.</li>
- *   <li>{@code CatchUpTest}: catching up pages through more messages than a page within the overlap.</li>
+ *   <li>{@code CatchUpTest}: catching up pages through more than a page of messages sent within seconds, by seq
+ *       (v2) and by id within the v1 overlap.</li>
  * </ul>
  * The parts they share: {@link chitchat.reliability.Device} (a client app with its ledger: sends, acks, what it
- * shows, catch-ups), {@link chitchat.chat.testing.RawWebSocket} (a bare-socket client for what a library will not
+ * shows, catch-ups), {@link chitchat.testbed.RawWebSocket} (a bare-socket client for what a library will not
  * do), {@link chitchat.reliability.StoredMessages} (the store's side of the count), {@code Traffic},
  * {@code ChatProcess}, {@code StoreProcess} and {@code OsProcess}. After every test,
  * {@link chitchat.reliability.FaultTest} stops everything it started and checks that no token, key or password

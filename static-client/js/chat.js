@@ -366,11 +366,17 @@ export function createChat(store, config) {
     receivedFromOthers(messages, store.get());
   }
 
-  /** One `chat msg` frame. If it leaves a hole behind it in a conversation we hold, fill the hole. */
+  /**
+   * One `chat msg` frame. If it leaves a hole behind it in a conversation we hold, fill the hole; unless a gap is
+   * already being re-checked there (sync.js asks again within 3 s, for everything after it): else, in a busy
+   * group, every message during a gap's 30 s would be a request.
+   */
   function receiveLive(message) {
     merge([message], { live: true });
     const conversation = store.get().conversations.get(message.conversation);
-    if (conversation && conversation.loaded && conversation.syncedSeq < message.seq) sync.catchUpConversation(conversation.id);
+    if (conversation && conversation.loaded && !conversation.gap && conversation.syncedSeq < message.seq) {
+      sync.catchUpConversation(conversation.id);
+    }
   }
 
   /** A conversation we did not know (a new group, or the first message of a direct one): its details. */

@@ -439,11 +439,12 @@ final class Device {
             shown.add(id);
             hold(frame);
             // A live message above what is held without a gap: something before it was missed (or is still
-            // being written); as the browser does (static-client/js/chat.js), catch up on that conversation.
+            // being written); as the browser does (static-client/js/chat.js), catch up on that conversation,
+            // unless a gap is being re-checked there already.
             JsonElement conversation = frame.get("conversation");
             JsonElement seq = frame.get("seq");
-            if (conversation != null && conversation.isJsonPrimitive() && seq != null && seq.isJsonPrimitive()
-                    && held(conversation.getAsString()).synced() < seq.getAsInt()) {
+            HeldSeqs seqs = conversation != null && conversation.isJsonPrimitive() ? held(conversation.getAsString()) : null;
+            if (seqs != null && seq != null && seq.isJsonPrimitive() && !seqs.hasGap() && seqs.synced() < seq.getAsInt()) {
                 catchUpConversation(conversation.getAsString(), liveGaps, Duration.ZERO);
             }
         }

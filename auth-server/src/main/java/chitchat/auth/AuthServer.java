@@ -9,7 +9,7 @@ import chitchat.http.Origins;
 import chitchat.http.Routes;
 import chitchat.http.Server;
 import chitchat.metrics.Metrics;
-import chitchat.store.Store;
+import chitchat.store.DatabaseConnection;
 import chitchat.token.Revocations;
 import chitchat.token.Tokens;
 import chitchat.users.Deletions;
@@ -55,7 +55,7 @@ public final class AuthServer implements AutoCloseable {
         Config config = Config.forService(env, 8081);
         Tokens configured = Tokens.configured(env, config);
         return Server.assemble("auth", server -> {
-            Store store = server.open(Store.open(config));
+            DatabaseConnection store = server.open(DatabaseConnection.open(config));
             Revocations revocations = server.open(Revocations.start(env, store.database()));
             Tokens tokens = configured.checking(revocations);
             Metrics metrics = new Metrics("auth");
@@ -80,7 +80,7 @@ public final class AuthServer implements AutoCloseable {
     }
 
     /** The auth endpoints over {@code store}; {@code tokens} must check revocations ({@link Tokens#checking}). */
-    public static Module module(Env env, Config config, Store store, Tokens tokens) {
+    public static Module module(Env env, Config config, DatabaseConnection store, Tokens tokens) {
         int cost = env.integer("BCRYPT_COST", 12, Passwords.MIN_COST, 31);
         int concurrency = env.integer("BCRYPT_CONCURRENCY", Passwords.defaultConcurrency(), 1, 1024);
         Passwords passwords = new Passwords(cost, concurrency, env.integer("BCRYPT_QUEUE", 8 * concurrency, 0, 100_000));

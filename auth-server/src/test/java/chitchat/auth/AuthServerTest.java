@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chitchat.config.Env;
 import chitchat.json.Json;
-import chitchat.store.Store;
+import chitchat.store.DatabaseConnection;
 import chitchat.testbed.TestMongo;
 import chitchat.token.JwtSecret;
 import chitchat.token.Tokens;
@@ -71,7 +71,7 @@ class AuthServerTest {
 
     private static AuthServer server;
     private static HttpTestClient http;
-    private static Store db;
+    private static DatabaseConnection db;
     private static final Tokens TOKENS = new Tokens(JwtSecret.of(SECRET), Duration.ofHours(1));
 
     @BeforeAll
@@ -79,7 +79,7 @@ class AuthServerTest {
         String database = TestMongo.freshDatabase();
         server = startServer(database, Map.of());
         http = new HttpTestClient(server.port());
-        db = Store.connect(TestMongo.uri(), database);
+        db = DatabaseConnection.connect(TestMongo.uri(), database);
     }
 
     @AfterAll

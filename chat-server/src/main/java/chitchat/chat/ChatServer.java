@@ -9,7 +9,7 @@ import chitchat.http.Origins;
 import chitchat.http.Routes;
 import chitchat.http.Server;
 import chitchat.metrics.Metrics;
-import chitchat.store.Store;
+import chitchat.store.DatabaseConnection;
 import chitchat.token.Revocations;
 import chitchat.token.Tokens;
 import org.slf4j.Logger;
@@ -40,9 +40,9 @@ public final class ChatServer implements AutoCloseable {
     private static final int STOP_GRACE_SECONDS = 1;
 
     private final Server server;
-    private final ChatService chat;
+    private final ChatModule chat;
 
-    private ChatServer(Server server, ChatService chat) {
+    private ChatServer(Server server, ChatModule chat) {
         this.server = server;
         this.chat = chat;
     }
@@ -55,14 +55,14 @@ public final class ChatServer implements AutoCloseable {
         Config config = Config.forService(env, 8082);
         Tokens configured = Tokens.configured(env, config);
         return Server.assemble("chat", server -> {
-            Store store = server.open(Store.open(config));
+            DatabaseConnection store = server.open(DatabaseConnection.open(config));
             Revocations revocations = server.open(Revocations.start(env, store.database()));
             Tokens tokens = configured.checking(revocations); // history and handshakes refuse ended sessions
             Metrics metrics = new Metrics("chat");
             Exposure exposure = Exposure.from(env, Exposure.SERVICE);
             // Bound before the chat service starts, so that it is stopped after it: WebSockets close first.
             server.listen(env, exposure, config.httpPort(), STOP_GRACE_SECONDS);
-            ChatService chat = server.open(ChatService.start(env, config, store, tokens, metrics.registry(), exposure.bindAddress()));
+            ChatModule chat = server.open(ChatModule.start(env, config, store, tokens, metrics.registry(), exposure.bindAddress()));
             Routes routes = new Routes(new Origins(config.allowedOrigins()), config.trustProxy());
             chat.register(routes);
             Health health = new Health().check("store", store::health);

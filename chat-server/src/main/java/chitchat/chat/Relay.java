@@ -12,7 +12,7 @@ import chitchat.chat.protocol.Inbound;
 import chitchat.chat.protocol.InvalidFrame;
 import chitchat.chat.ws.Connection;
 import chitchat.json.Json;
-import chitchat.users.UserDirectory;
+import chitchat.users.KnownUsers;
 import chitchat.users.Usernames;
 import com.mongodb.MongoException;
 import java.util.List;
@@ -42,7 +42,7 @@ public final class Relay implements Connection.Handler {
 
     private final MessageStore messages;
     private final Conversations conversations;
-    private final UserDirectory users;
+    private final KnownUsers users;
     private final Fanout fanout;
     private final ChatMetrics metrics;
     private final Presence presence;
@@ -59,7 +59,7 @@ public final class Relay implements Connection.Handler {
     /** When each (conversation, user) last had a typing notice relayed; pruned as it grows. */
     private final Map<String, Long> lastTyping = new ConcurrentHashMap<>();
 
-    public Relay(MessageStore messages, Conversations conversations, UserDirectory users, Fanout fanout, ChatMetrics metrics, Presence presence) {
+    public Relay(MessageStore messages, Conversations conversations, KnownUsers users, Fanout fanout, ChatMetrics metrics, Presence presence) {
         this.messages = messages;
         this.conversations = conversations;
         this.users = users;

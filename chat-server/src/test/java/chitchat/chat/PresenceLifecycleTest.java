@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import chitchat.chat.testing.Api;
 import chitchat.chat.testing.ChatCluster;
 import chitchat.config.Env;
-import chitchat.store.Store;
+import chitchat.store.DatabaseConnection;
 import chitchat.testbed.LoopbackHttp;
 import chitchat.testbed.TestMongo;
 import chitchat.testbed.WsClient;
@@ -59,7 +59,7 @@ class PresenceLifecycleTest {
     void withoutRedisPresenceIsServedByOneInstance() throws Exception {
         String database = TestMongo.freshDatabase();
         var dataDir = Files.createTempDirectory("presence-local");
-        try (Store store = Store.connect(TestMongo.uri(), database)) {
+        try (DatabaseConnection store = DatabaseConnection.connect(TestMongo.uri(), database)) {
             UserStore users = new UserStore(store.database());
             users.create("alice", "$2a$10$notarealhashnotarealhashnotarealhashnotarealhashnotarea");
             users.create("bob", "$2a$10$notarealhashnotarealhashnotarealhashnotarealhashnotarea");

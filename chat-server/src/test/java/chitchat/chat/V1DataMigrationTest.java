@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import chitchat.config.Config;
 import chitchat.config.Env;
 import chitchat.json.Json;
-import chitchat.store.Store;
+import chitchat.store.DatabaseConnection;
 import chitchat.testbed.WsClient;
 import chitchat.token.JwtSecret;
 import chitchat.token.Tokens;
@@ -130,7 +130,7 @@ class V1DataMigrationTest {
         // What a crash midway leaves: a numbered prefix of alice|bob's messages, the rest unnumbered, no marker, and
         // no (conv, seq) index yet (the server creates it after the migration; the embedded store does not honour
         // the index's partial filter, so it would take every missing seq as the same null).
-        try (Store store = openStore()) {
+        try (DatabaseConnection store = openStore()) {
             MongoCollection<Document> messages = store.database().getCollection("messages");
             messages.dropIndex("conv_seq_unique");
             List<Document> inOrder = messages.find(Filters.eq("conv", "alice|bob")).sort(Sorts.ascending("_id")).into(new ArrayList<>());
@@ -167,13 +167,13 @@ class V1DataMigrationTest {
     }
 
     /** The data directory's store, opened as the server opens it (while no server has it open). */
-    private Store openStore() {
-        return Store.open(Config.forService(new Env(env()), 0));
+    private DatabaseConnection openStore() {
+        return DatabaseConnection.open(Config.forService(new Env(env()), 0));
     }
 
     private List<Document> snapshot() {
         List<Document> all = new ArrayList<>();
-        try (Store store = openStore()) {
+        try (DatabaseConnection store = openStore()) {
             store.database().getCollection("messages").find().sort(Sorts.ascending("_id")).into(all);
             store.database().getCollection("conversations").find().sort(Sorts.ascending("_id")).into(all);
         }

@@ -19,7 +19,7 @@ class StoreCommandsTest {
 
     @Test
     void eachCommandCountsOnceByCommandAndCollection() {
-        try (EmbeddedMongo mongo = EmbeddedMongo.inMemory(); Store store = Store.connect(mongo.connectionString(), "commands_test")) {
+        try (EmbeddedMongo mongo = EmbeddedMongo.inMemory(); DatabaseConnection store = DatabaseConnection.connect(mongo.connectionString(), "commands_test")) {
             MongoCollection<Document> messages = store.database().getCollection("messages");
             MongoCollection<Document> users = store.database().getCollection("users");
             messages.insertMany(List.of(new Document("_id", 1), new Document("_id", 2), new Document("_id", 3)));

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chitchat.config.Env;
 import chitchat.store.EmbeddedMongo;
-import chitchat.store.Store;
+import chitchat.store.DatabaseConnection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -31,7 +31,7 @@ class RevocationsTest {
     private static final Env FAST = new Env(Map.of("REVOCATION_POLL_MS", "100"));
 
     private EmbeddedMongo mongo;
-    private Store store;
+    private DatabaseConnection store;
     private Revocations here;
     private Revocations there;
     private final Tokens plain = new Tokens(JwtSecret.of("a-test-secret-a-test-secret-a-test-secret"), Duration.ofHours(1));
@@ -39,7 +39,7 @@ class RevocationsTest {
     @BeforeEach
     void start() {
         mongo = EmbeddedMongo.inMemory();
-        store = Store.connect(mongo.connectionString(), "revocations_test");
+        store = DatabaseConnection.connect(mongo.connectionString(), "revocations_test");
         here = Revocations.start(FAST, store.database());
         there = Revocations.start(FAST, store.database());
     }

@@ -1,7 +1,7 @@
 package chitchat.launcher;
 
 import chitchat.auth.AuthServer;
-import chitchat.chat.ChatService;
+import chitchat.chat.ChatModule;
 import chitchat.config.Config;
 import chitchat.config.Startup;
 import chitchat.config.Env;
@@ -11,7 +11,7 @@ import chitchat.http.Origins;
 import chitchat.http.Routes;
 import chitchat.http.Server;
 import chitchat.metrics.Metrics;
-import chitchat.store.Store;
+import chitchat.store.DatabaseConnection;
 import chitchat.token.Revocations;
 import chitchat.token.Tokens;
 import java.nio.file.Path;
@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * server listens beside it (8083). Both listen on 127.0.0.1 only and {@code /metrics} is off, unless
  * {@code BIND_ADDRESS} and {@code METRICS} say otherwise ({@link Exposure}). The store is embedded (files under {@code DATA_DIR}) and the broker is in
  * process, unless {@code MONGO_URI} or {@code REDIS_URL} say otherwise. It is assembled from the very same parts
- * as the separate services ({@link AuthServer.Module}, {@link ChatService}), so what runs here is what ships.
+ * as the separate services ({@link AuthServer.Module}, {@link ChatModule}), so what runs here is what ships.
  */
 public final class DevServer implements AutoCloseable {
 
@@ -38,9 +38,9 @@ public final class DevServer implements AutoCloseable {
     private static final int STOP_GRACE_SECONDS = 1;
 
     private final Server server;
-    private final ChatService chat;
+    private final ChatModule chat;
 
-    private DevServer(Server server, ChatService chat) {
+    private DevServer(Server server, ChatModule chat) {
         this.server = server;
         this.chat = chat;
     }
@@ -61,7 +61,7 @@ public final class DevServer implements AutoCloseable {
         Exposure exposure = Exposure.from(requested, Exposure.DEVELOPMENT);
         return Server.assemble("dev", server -> {
             // The store and the list of ended sessions do not depend on the port: opened first, closed last.
-            Store store = server.open(Store.open(checked));
+            DatabaseConnection store = server.open(DatabaseConnection.open(checked));
             Revocations revocations = server.open(Revocations.start(requested, store.database()));
             Tokens tokens = configured.checking(revocations); // one list of ended sessions for auth and chat
             server.listen(requested, exposure, checked.httpPort(), STOP_GRACE_SECONDS);
@@ -73,7 +73,7 @@ public final class DevServer implements AutoCloseable {
             Path staticDir = Path.of(env.string("STATIC_DIR", "static-client"));
 
             Metrics metrics = new Metrics("dev");
-            ChatService chat = server.open(ChatService.start(env, config, store, tokens, metrics.registry(), exposure.bindAddress()));
+            ChatModule chat = server.open(ChatModule.start(env, config, store, tokens, metrics.registry(), exposure.bindAddress()));
             Routes routes = new Routes(new Origins(config.allowedOrigins()), config.trustProxy());
             AuthServer.module(env, config, store, tokens).register(routes);
             chat.register(routes);

@@ -1,6 +1,6 @@
 package chitchat.reliability;
 
-import chitchat.store.Store;
+import chitchat.store.DatabaseConnection;
 import chitchat.testbed.LocalRedis;
 import chitchat.testbed.TestMongo;
 import chitchat.token.JwtSecret;
@@ -62,7 +62,7 @@ final class Topology implements AutoCloseable {
     private StoreProcess storeProcess;
     private String mongoUri;
     private final String database;
-    private Store store;
+    private DatabaseConnection store;
 
     /**
      * Starts Redis, the store, and {@code instances} chat-servers with {@code extraEnv} (limits, for example) and
@@ -86,7 +86,7 @@ final class Topology implements AutoCloseable {
             } else {
                 mongoUri = TestMongo.uri();
             }
-            store = Store.connect(mongoUri, database);
+            store = DatabaseConnection.connect(mongoUri, database);
             for (int i = 0; i < instances; i++) {
                 String instanceName = "chat-" + (char) ('a' + i);
                 redisUsers.put(instanceName, randomSecret().substring(0, 24));

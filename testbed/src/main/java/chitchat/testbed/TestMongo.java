@@ -1,7 +1,7 @@
 package chitchat.testbed;
 
 import chitchat.store.EmbeddedMongo;
-import chitchat.store.Store;
+import chitchat.store.DatabaseConnection;
 import java.util.UUID;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.MongoDBContainer;
@@ -37,8 +37,8 @@ public final class TestMongo {
         return "test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     }
 
-    public static Store openFresh() {
-        return Store.connect(uri(), freshDatabase());
+    public static DatabaseConnection openFresh() {
+        return DatabaseConnection.connect(uri(), freshDatabase());
     }
 
     private static void choose() {

@@ -11,7 +11,7 @@ import chitchat.http.Request;
 import chitchat.http.Routes;
 import chitchat.json.Json;
 import chitchat.token.Tokens;
-import chitchat.users.UserDirectory;
+import chitchat.users.KnownUsers;
 import chitchat.users.Usernames;
 import com.google.gson.JsonObject;
 import com.google.gson.annotations.JsonAdapter;
@@ -30,13 +30,13 @@ public final class ConversationsApi {
 
     private final Conversations conversations;
     private final MessageStore messages;
-    private final UserDirectory users;
+    private final KnownUsers users;
     private final GroupChanges groups;
     private final Tokens tokens;
     private final HistoryThrottle throttle;
     private final Fanout fanout;
 
-    public ConversationsApi(Conversations conversations, MessageStore messages, UserDirectory users, Fanout fanout,
+    public ConversationsApi(Conversations conversations, MessageStore messages, KnownUsers users, Fanout fanout,
                             Tokens tokens, HistoryThrottle throttle, int maxGroupMembers) {
         this.conversations = conversations;
         this.messages = messages;

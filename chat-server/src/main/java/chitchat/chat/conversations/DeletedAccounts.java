@@ -4,7 +4,7 @@ import chitchat.chat.messages.MessageStore;
 import chitchat.config.Env;
 import chitchat.http.ApiException;
 import chitchat.users.Deletions;
-import chitchat.users.UserDirectory;
+import chitchat.users.KnownUsers;
 import chitchat.users.UserStore;
 import com.mongodb.client.MongoDatabase;
 import java.time.Clock;
@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The auth-server writes each deletion into the shared {@code deletions} collection ({@link Deletions}); every
  * instance polls it every {@code DELETION_POLL_MS} (default 1000), like {@code Revocations}' poll, and on each
- * entry it has not seen (a) forgets the name in its {@link UserDirectory}, so the name is refused as a receiver,
+ * entry it has not seen (a) forgets the name in its {@link KnownUsers}, so the name is refused as a receiver,
  * a new member or a direct partner from then on, and (b) if the work is not done, tries to claim it. Only the
  * instance whose claim wins does the work, so the system messages are written once however many instances race;
  * each leave is itself conditional on the membership, so an instance that dies half-way and the one that takes
@@ -41,7 +41,7 @@ public final class DeletedAccounts implements AutoCloseable {
 
     private final Deletions deletions;
     private final UserStore userStore;
-    private final UserDirectory directory;
+    private final KnownUsers directory;
     private final Conversations conversations;
     private final GroupChanges groups;
     private final Clock clock = Clock.systemUTC();
@@ -49,7 +49,7 @@ public final class DeletedAccounts implements AutoCloseable {
     private volatile Instant lastSeen;
     private volatile boolean failing;
 
-    private DeletedAccounts(MongoDatabase database, UserDirectory directory, Conversations conversations, MessageStore messages,
+    private DeletedAccounts(MongoDatabase database, KnownUsers directory, Conversations conversations, MessageStore messages,
                             Fanout fanout, int maxMembers, Duration pollEvery) {
         this.deletions = new Deletions(database);
         this.userStore = new UserStore(database);
@@ -61,7 +61,7 @@ public final class DeletedAccounts implements AutoCloseable {
         poller.scheduleWithFixedDelay(this::poll, 0, pollEvery.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    public static DeletedAccounts start(Env env, MongoDatabase database, UserDirectory directory, Conversations conversations,
+    public static DeletedAccounts start(Env env, MongoDatabase database, KnownUsers directory, Conversations conversations,
                                         MessageStore messages, Fanout fanout, int maxMembers) {
         return new DeletedAccounts(database, directory, conversations, messages, fanout, maxMembers,
                 Duration.ofMillis(env.integer("DELETION_POLL_MS", 1000, 50, 60_000)));

@@ -6,7 +6,7 @@ import chitchat.chat.protocol.Frames;
 import chitchat.chat.protocol.Inbound;
 import chitchat.http.ApiException;
 import chitchat.json.Json;
-import chitchat.users.UserDirectory;
+import chitchat.users.KnownUsers;
 import chitchat.users.Usernames;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
@@ -40,11 +40,11 @@ final class GroupChanges {
 
     private final Conversations conversations;
     private final MessageStore messages;
-    private final UserDirectory users;
+    private final KnownUsers users;
     private final Fanout fanout;
     private final int maxMembers;
 
-    GroupChanges(Conversations conversations, MessageStore messages, UserDirectory users, Fanout fanout, int maxMembers) {
+    GroupChanges(Conversations conversations, MessageStore messages, KnownUsers users, Fanout fanout, int maxMembers) {
         this.conversations = conversations;
         this.messages = messages;
         this.users = users;

@@ -192,12 +192,12 @@ public final class Connection {
 
     /** Whether to answer a ping: within the ping rate, and only while this client reads what it is sent. */
     boolean mayPong() {
-        return pings.tryTake() && hasRoom();
+        return pings.tryTake() && ensureKeepingUp();
     }
 
     /** Sends a frame unless this client is too slow to read; then it is disconnected. Any thread; never blocks. */
     public void send(String frame) {
-        if (hasRoom()) {
+        if (ensureKeepingUp()) {
             try {
                 socket.send(frame);
                 metrics.sent();
@@ -209,7 +209,7 @@ public final class Connection {
 
     /** Sends frames already encoded (shared between the connections of one delivery). */
     void send(List<Framedata> frames) {
-        if (hasRoom()) {
+        if (ensureKeepingUp()) {
             try {
                 socket.sendFrame(frames);
                 metrics.sent();
@@ -220,7 +220,7 @@ public final class Connection {
     }
 
     /** Whether the connection is open and its client keeps up; a client that does not is disconnected here. */
-    private boolean hasRoom() {
+    private boolean ensureKeepingUp() {
         if (!socket.isOpen()) {
             return false;
         }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import chitchat.chat.messages.Numbering;
 import chitchat.store.EmbeddedMongo;
-import chitchat.store.Store;
+import chitchat.store.DatabaseConnection;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,10 +36,10 @@ class NumberingRaceTest {
         try (EmbeddedMongo embedded = EmbeddedMongo.persistent(dataDir, 0)) {
             int instances = 4;
             int perInstance = 5;
-            List<Store> stores = new ArrayList<>();
+            List<DatabaseConnection> stores = new ArrayList<>();
             List<Numbering> numberings = new ArrayList<>();
             for (int i = 0; i < instances; i++) {
-                Store store = Store.connect(embedded.connectionString(), "chitchat");
+                DatabaseConnection store = DatabaseConnection.connect(embedded.connectionString(), "chitchat");
                 stores.add(store);
                 numberings.add(new ConversationStore(store.database(), new Memberships(store.database())));
             }
@@ -74,7 +74,7 @@ class NumberingRaceTest {
                 }
             } finally {
                 pool.shutdownNow();
-                stores.forEach(Store::close);
+                stores.forEach(DatabaseConnection::close);
             }
         }
     }

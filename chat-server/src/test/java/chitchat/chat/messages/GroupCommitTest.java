@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chitchat.chat.conversations.Conversations;
-import chitchat.store.Store;
+import chitchat.store.DatabaseConnection;
 import chitchat.testbed.TestMongo;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class GroupCommitTest {
 
-    private Store store;
+    private DatabaseConnection store;
     private MessageStore messages;
 
     @BeforeEach

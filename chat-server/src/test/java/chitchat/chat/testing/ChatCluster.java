@@ -2,7 +2,7 @@ package chitchat.chat.testing;
 
 import chitchat.chat.ChatServer;
 import chitchat.config.Env;
-import chitchat.store.Store;
+import chitchat.store.DatabaseConnection;
 import chitchat.testbed.LocalRedis;
 import chitchat.testbed.LocalRedisCluster;
 import chitchat.testbed.LoopbackHttp;
@@ -33,7 +33,7 @@ public final class ChatCluster implements AutoCloseable {
 
     private final LocalRedis redis;
     private final String database = TestMongo.freshDatabase();
-    private final Store store;
+    private final DatabaseConnection store;
     private final UserStore users;
     private final Tokens tokens = new Tokens(JwtSecret.of(SECRET), Duration.ofHours(1));
     private final List<ChatServer> servers = new ArrayList<>();
@@ -52,7 +52,7 @@ public final class ChatCluster implements AutoCloseable {
         if (redis != null) {
             System.out.println("[test-redis] " + redis.describe() + " on port " + redis.port());
         }
-        this.store = Store.connect(TestMongo.uri(), database);
+        this.store = DatabaseConnection.connect(TestMongo.uri(), database);
         this.users = new UserStore(store.database());
         try {
             this.dataDir = Files.createTempDirectory("chat-cluster");
@@ -86,7 +86,7 @@ public final class ChatCluster implements AutoCloseable {
         return redis;
     }
 
-    public Store store() {
+    public DatabaseConnection store() {
         return store;
     }
 

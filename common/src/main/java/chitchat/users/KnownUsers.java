@@ -4,19 +4,20 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Answers "does this receiver exist?" for every message, from memory after the first time.
+ * The usernames known to exist: answers "does this receiver exist?" for every message, from memory after the
+ * first time (a cache over {@link UserStore}, hence the name: what it holds, not where it looks).
  * A positive answer stays true until the account is deleted: the chat-server's {@code DeletedAccounts} poller
  * calls {@link #forget} when it reads the deletion (within a poll of it, on every instance). A negative one is
  * asked again next time, since the user may sign up in a moment.
  */
-public final class UserDirectory {
+public final class KnownUsers {
 
     private static final int MAX_CACHED = 200_000;
 
     private final UserStore users;
     private final Set<String> known = ConcurrentHashMap.newKeySet();
 
-    public UserDirectory(UserStore users) {
+    public KnownUsers(UserStore users) {
         this.users = users;
     }
 

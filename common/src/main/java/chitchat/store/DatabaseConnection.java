@@ -14,14 +14,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An open connection to this process's database, and the embedded server behind it when there is one.
+ * An open connection to this process's database (a {@code MongoClient} and its database), and the embedded server
+ * behind it when there is one. The collections' own classes ({@code UserStore}, {@code MessageStore}, ...) are
+ * made from its {@link #database()}.
  *
  * <p>Timeouts are short on purpose: when the database is unreachable, a request should fail within seconds with
  * a clear error (and {@code /healthz} say 503) rather than hang the client.
  */
-public final class Store implements AutoCloseable {
+public final class DatabaseConnection implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(Store.class);
+    private static final Logger log = LoggerFactory.getLogger(DatabaseConnection.class);
 
     private final MongoClient client;
     private final MongoDatabase database;
@@ -29,7 +31,7 @@ public final class Store implements AutoCloseable {
     private final String description;
     private final StoreCommands commands = new StoreCommands();
 
-    private Store(String uri, String dbName, Optional<EmbeddedMongo> embedded, String description) {
+    private DatabaseConnection(String uri, String dbName, Optional<EmbeddedMongo> embedded, String description) {
         MongoClientSettings settings = MongoClientSettings.builder()
                 .applyConnectionString(new ConnectionString(uri))
                 .applyToClusterSettings(b -> b.serverSelectionTimeout(3, TimeUnit.SECONDS))
@@ -44,20 +46,20 @@ public final class Store implements AutoCloseable {
     }
 
     /** Connects as configured: {@code MONGO_URI}, else an embedded store under {@code DATA_DIR}. */
-    public static Store open(Config config) {
+    public static DatabaseConnection open(Config config) {
         if (config.mongoUri().isPresent()) {
             String uri = config.mongoUri().get();
             log.info("event=store_open kind=mongodb uri={}", chitchat.config.Config.redact(uri));
-            return new Store(uri, config.mongoDb(), Optional.empty(), "mongodb");
+            return new DatabaseConnection(uri, config.mongoDb(), Optional.empty(), "mongodb");
         }
         EmbeddedMongo embedded = EmbeddedMongo.persistent(config.dataDir(), 0);
         log.info("event=store_open kind=embedded data_dir={} port={}", config.dataDir(), embedded.port());
-        return new Store(embedded.connectionString(), config.mongoDb(), Optional.of(embedded), "embedded");
+        return new DatabaseConnection(embedded.connectionString(), config.mongoDb(), Optional.of(embedded), "embedded");
     }
 
     /** Connects to a given server (tests, tools). */
-    public static Store connect(String uri, String dbName) {
-        return new Store(uri, dbName, Optional.empty(), "mongodb");
+    public static DatabaseConnection connect(String uri, String dbName) {
+        return new DatabaseConnection(uri, dbName, Optional.empty(), "mongodb");
     }
 
     public MongoDatabase database() {

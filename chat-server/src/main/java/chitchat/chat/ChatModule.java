@@ -27,10 +27,10 @@ import chitchat.http.Health;
 import chitchat.http.HttpTimeouts;
 import chitchat.http.Origins;
 import chitchat.http.Routes;
-import chitchat.store.Store;
+import chitchat.store.DatabaseConnection;
 import chitchat.token.Revocations;
 import chitchat.token.Tokens;
-import chitchat.users.UserDirectory;
+import chitchat.users.KnownUsers;
 import chitchat.users.UserStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
@@ -43,8 +43,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The chat part of a process, wired: WebSocket server, connection registry, broker, conversations, message store,
- * and the HTTP APIs over them.
+ * The chat-server's module: the chat part of a process, wired (WebSocket server, connection registry, broker,
+ * conversations, message store, and the HTTP APIs over them), as {@code AuthServer.Module} is the auth part.
  *
  * <p>{@link ChatServer} runs it with its own HTTP server; the all-in-one launcher runs it beside the auth
  * endpoints and the static client on one HTTP server. Either way the wiring is this, and only this.
@@ -52,9 +52,9 @@ import org.slf4j.LoggerFactory;
  * <p>The tokens it is given must check revocations ({@link Tokens#checking}): then the history API and the
  * handshake refuse ended sessions, and a {@link RevokedSessionCloser} closes their open WebSockets.
  */
-public final class ChatService implements AutoCloseable {
+public final class ChatModule implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(ChatService.class);
+    private static final Logger log = LoggerFactory.getLogger(ChatModule.class);
 
     private final WebSocketListener sockets;
     private final ConnectionRegistry registry;
@@ -69,7 +69,7 @@ public final class ChatService implements AutoCloseable {
     private final Presence presence;
     private final DeletedAccounts deletedAccounts;
 
-    private ChatService(WebSocketListener sockets, ConnectionRegistry registry, Broker broker, MessageStore messages,
+    private ChatModule(WebSocketListener sockets, ConnectionRegistry registry, Broker broker, MessageStore messages,
                         Conversations conversations, ScheduledExecutorService timers, HistoryApi history,
                         ConversationsApi conversationsApi, Revocations revocations, RevokedSessionCloser closer,
                         Presence presence, DeletedAccounts deletedAccounts) {
@@ -97,7 +97,7 @@ public final class ChatService implements AutoCloseable {
      * index list unguarded: a ConcurrentModificationException, answered as "Unknown error"). The migration is
      * idempotent, so trying again is safe; a store that keeps failing still stops the start, with its error.
      */
-    private static void migrateV1(Store store, Conversations conversations) {
+    private static void migrateV1(DatabaseConnection store, Conversations conversations) {
         for (int attempt = 1; ; attempt++) {
             try {
                 V1Migration.run(store.database(), conversations);
@@ -117,7 +117,7 @@ public final class ChatService implements AutoCloseable {
         }
     }
 
-    public static ChatService start(Env env, Config config, Store store, Tokens tokens, MeterRegistry meters, InetAddress bindAddress) {
+    public static ChatModule start(Env env, Config config, DatabaseConnection store, Tokens tokens, MeterRegistry meters, InetAddress bindAddress) {
         Revocations revocations = tokens.revocations()
                 .orElseThrow(() -> new IllegalStateException("the chat service needs tokens that check revocations"));
         int wsPort = env.integer("WS_PORT", 8083, 0, 65535);
@@ -141,7 +141,7 @@ public final class ChatService implements AutoCloseable {
         Conversations conversations = new Conversations(store.database(), fanout);
         migrateV1(store, conversations); // before anything new is numbered: v1 messages get theirs first
         MessageStore messages = new MessageStore(store.database(), conversations.numbering(), queueLimit, queueMaxWait);
-        UserDirectory users = new UserDirectory(new UserStore(store.database()));
+        KnownUsers users = new KnownUsers(new UserStore(store.database()));
         HistoryApi history = new HistoryApi(messages, tokens, throttle);
         ConversationsApi conversationsApi = new ConversationsApi(conversations, messages, users, fanout, tokens, throttle, maxGroupMembers);
 
@@ -170,7 +170,7 @@ public final class ChatService implements AutoCloseable {
         revocations.onRevoked(closer);
         DeletedAccounts deletedAccounts = DeletedAccounts.start(env, store.database(), users, conversations, messages, fanout, maxGroupMembers);
         log.info("event=chat_started ws_port={} broker={} limits={}", sockets.port(), broker.getClass().getSimpleName(), limits);
-        return new ChatService(sockets, registry, broker, messages, conversations, timers, history, conversationsApi, revocations, closer,
+        return new ChatModule(sockets, registry, broker, messages, conversations, timers, history, conversationsApi, revocations, closer,
                 presence, deletedAccounts);
     }
 

@@ -56,6 +56,15 @@ public final class ChatModule implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ChatModule.class);
 
+    /*
+     * Shutdown's budget, 9 s in all, inside the 30 s that docker-compose and ECS give a container after SIGTERM
+     * (stop_grace_period, StopTimeout): the frames already read get to be stored and acked, then those being
+     * stored right now finish, then the clients get a moment to answer the close frame.
+     */
+    private static final long DRAIN_MILLIS = 4000;
+    private static final long ABANDON_MILLIS = 2000;
+    private static final int CLOSE_HANDSHAKE_MILLIS = 3000;
+
     private final WebSocketListener sockets;
     private final ConnectionRegistry registry;
     private final Broker broker;
@@ -207,7 +216,7 @@ public final class ChatModule implements AutoCloseable {
         sockets.drain();
         List<Connection> connections = registry.all();
         connections.forEach(Connection::finish);
-        long deadline = System.currentTimeMillis() + 4000;
+        long deadline = System.currentTimeMillis() + DRAIN_MILLIS;
         try {
             for (Connection c : connections) {
                 c.awaitFinished(deadline - System.currentTimeMillis());
@@ -215,14 +224,14 @@ public final class ChatModule implements AutoCloseable {
             // Out of time: what is still queued is refused (its clients send it again elsewhere), and only the
             // frames being stored right now are finished, so that nothing is stored without its ack being sent.
             connections.forEach(Connection::abandon);
-            long abandonDeadline = System.currentTimeMillis() + 2000;
+            long abandonDeadline = System.currentTimeMillis() + ABANDON_MILLIS;
             for (Connection c : connections) {
                 c.awaitFinished(abandonDeadline - System.currentTimeMillis());
             }
             // Close each connection ourselves and give the clients a moment to answer the close frame:
             // WebSocketServer.stop() alone drops the sockets a few milliseconds after sending it, and the
             // clients would see 1006 (abnormal) instead of 1001.
-            sockets.stop(3000);
+            sockets.stop(CLOSE_HANDSHAKE_MILLIS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

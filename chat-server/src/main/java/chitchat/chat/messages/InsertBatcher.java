@@ -61,6 +61,12 @@ final class InsertBatcher implements AutoCloseable {
      * connection pool than this.
      */
     private static final int PARALLEL_RESERVATIONS = 16;
+    /**
+     * The bound on how long a sender waits for its message's batch (the driver's read timeout is 10 s, and a
+     * retried write can take two); past it the sender is told the store failed, and may send it again with the same
+     * clientMsgId, which cannot store it twice.
+     */
+    private static final long WRITE_TIMEOUT_SECONDS = 20;
     private final java.util.concurrent.ExecutorService reservers =
             java.util.concurrent.Executors.newFixedThreadPool(PARALLEL_RESERVATIONS, Thread.ofVirtual().name("numbering-", 0).factory());
     private volatile boolean closed;
@@ -94,7 +100,7 @@ final class InsertBatcher implements AutoCloseable {
         if (estimatedWaitNanos() > maxWaitNanos || !waiting.offer(pending)) {
             return CompletableFuture.failedFuture(new MessageStore.Overloaded(retryAfterMillis()));
         }
-        return pending.result().orTimeout(20, TimeUnit.SECONDS);
+        return pending.result().orTimeout(WRITE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     }
 
     /**

@@ -219,7 +219,10 @@ public final class Connection {
         }
     }
 
-    /** Whether the connection is open and its client keeps up; a client that does not is disconnected here. */
+    /**
+     * Disconnects a client that has fallen too far behind reading (1013); true while the connection is open and
+     * its client keeps up. Named for what it does, not as a question: asking it can close the socket.
+     */
     private boolean ensureKeepingUp() {
         if (!socket.isOpen()) {
             return false;

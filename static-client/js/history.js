@@ -8,13 +8,16 @@
 //
 // The first page also sets syncedSeq, the base from which sync.js catches up after a reconnect: up to the first
 // seq the page is missing, if it misses one (a message still being written, see sync.js), and then `onGap` has
-// sync.js look at that conversation again.
+// sync.js look at that conversation again; a gap below a message older than ten minutes is passed at once
+// (store.js, passOldGaps).
 
-import { extendSynced, withConversation } from './store.js';
+import { extendSynced, passOldGaps, withConversation } from './store.js';
 
 const PAGE = 50;
 
-export function createHistory({ store, api, merge, session, handleFailure, showNotice, onGone, onGap = () => {} }) {
+export function createHistory({
+  store, api, merge, session, handleFailure, showNotice, onGone, onGap = () => {}, now = Date.now,
+}) {
   /** The newest page, the first time a conversation is opened (or again after an error). */
   async function loadNewest(id) {
     store.set((state) => withConversation(state, id, { loading: true, error: null }));
@@ -29,14 +32,14 @@ export function createHistory({ store, api, merge, session, handleFailure, showN
       // conversation, from seq 1. From there on syncedSeq follows what is held.
       const oldest = hasMore && Number.isInteger(list[0].seq) ? list[0].seq : 1;
       const newest = list.length && Number.isInteger(list[list.length - 1].seq) ? list[list.length - 1].seq : 0;
-      store.set((state) => withConversation(state, id, (c) => extendSynced({
+      store.set((state) => withConversation(state, id, (c) => passOldGaps(extendSynced({
         ...c,
         loaded: true,
         loading: false,
         hasMore,
         oldestSeq: list.length ? list[0].seq : null,
         syncedSeq: Math.max(c.syncedSeq, oldest - 1),
-      })));
+      }), now())));
       const loaded = store.get().conversations.get(id);
       if (loaded && loaded.syncedSeq < newest) onGap(id);
     } catch (error) {

@@ -236,17 +236,40 @@ export function extendSynced(conversation) {
 export const GAP_SETTLE_MS = 30000;
 
 /**
+ * A gap below a message stored this long ago is settled without asking: whatever was numbered before that
+ * message was written long since. Ten minutes, far beyond GAP_SETTLE_MS, so that a client clock a few minutes
+ * off cannot take a fresh gap for an old one. Unused seqs are common (a re-send numbered and then refused as a
+ * duplicate leaves one), and without this every opened page with one would be asked about for 30 s.
+ */
+export const OLD_GAP_MS = 10 * 60 * 1000;
+
+/** Moves syncedSeq over what is held, and over gaps below messages older than OLD_GAP_MS (by their `ts`). */
+export function passOldGaps(conversation, now) {
+  if (!conversation.loaded) return conversation;
+  let synced = conversation.syncedSeq;
+  for (const message of conversation.messages) {
+    if (message.seq <= synced) continue;
+    if (message.seq !== synced + 1) {
+      const storedAt = Date.parse(message.ts);
+      if (!(Number.isFinite(storedAt) && now - storedAt >= OLD_GAP_MS)) break;
+    }
+    synced = message.seq;
+  }
+  return synced === conversation.syncedSeq ? conversation : { ...conversation, syncedSeq: synced };
+}
+
+/**
  * After pages that reached `pagedTo` (the server has nothing else up to there, unless it is being written):
  * syncedSeq moves over what is held, and over missing seqs only once they were first seen missing
  * GAP_SETTLE_MS ago. While seqs stay missing, `gap` says since when, and the caller asks again later.
  */
 export function settleGaps(conversation, pagedTo, now) {
-  let next = extendSynced(conversation);
+  let next = passOldGaps(extendSynced(conversation), now);
   if (next.syncedSeq >= pagedTo) return next.gap ? { ...next, gap: null } : next;
   if (next.gap && next.gap.upTo <= next.syncedSeq) next = { ...next, gap: null }; // that one filled: a new one
   if (next.gap && now - next.gap.since >= GAP_SETTLE_MS) {
     // Whatever below gap.upTo was going to be stored is stored by now: what is still missing there was unused.
-    next = extendSynced({ ...next, syncedSeq: Math.max(next.syncedSeq, next.gap.upTo), gap: null });
+    next = passOldGaps(extendSynced({ ...next, syncedSeq: Math.max(next.syncedSeq, next.gap.upTo), gap: null }), now);
     if (next.syncedSeq >= pagedTo) return next;
   }
   return next.gap ? next : { ...next, gap: { since: now, upTo: pagedTo } };

@@ -5,21 +5,25 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHistory } from '../js/history.js';
-import { createStore, emptyConversation, fromServer, initialState, isMessage, withServerMessages } from '../js/store.js';
+import {
+  OLD_GAP_MS, createStore, emptyConversation, fromServer, initialState, isMessage, withServerMessages,
+} from '../js/store.js';
 
 const ME = 'alice';
 const message = (conversation, seq) => ({
   id: `${conversation}-${seq}`, conversation, seq, sender: 'bob', message: `m${seq}`, ts: `2026-01-01T00:00:00.${String(seq).padStart(3, '0')}Z`,
 });
 
-async function firstPage(seqs) {
+const JUST_AFTER = Date.parse('2026-01-01T00:00:01Z'); // a second after the messages were stored
+
+async function firstPage(seqs, now = JUST_AFTER) {
   const id = 'g:a';
   const store = createStore({ ...initialState(), me: ME, conversations: new Map([[id, { ...emptyConversation(id), kind: 'group', known: true }]]) });
   const merge = (raw) => store.set((state) => withServerMessages(state, raw.filter(isMessage).map(fromServer)).patch);
   const gaps = [];
   const history = createHistory({
     store, merge, session: () => 1, handleFailure: () => false, showNotice: () => {}, onGone: () => {},
-    onGap: (gapIn) => gaps.push(gapIn),
+    onGap: (gapIn) => gaps.push(gapIn), now: () => now,
     api: { messagesBefore: async () => ({ conversation: id, msgs: seqs.map((seq) => message(id, seq)) }) },
   });
   await history.loadNewest(id);
@@ -50,4 +54,10 @@ test('a new conversation whose seq 1 is still being written: syncedSeq stays at 
   const { conversation, gaps } = await firstPage([2]);
   assert.equal(conversation.syncedSeq, 0);
   assert.deepEqual(gaps, ['g:a']);
+});
+
+test('a gap below a message stored more than ten minutes ago is a seq never used: passed without asking', async () => {
+  const { conversation, gaps } = await firstPage([1, 2, 4, 5], JUST_AFTER + OLD_GAP_MS);
+  assert.equal(conversation.syncedSeq, 5);
+  assert.deepEqual(gaps, []);
 });

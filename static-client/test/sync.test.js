@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSync } from '../js/sync.js';
 import {
-  GAP_SETTLE_MS, createStore, emptyConversation, fromServer, initialState, isMessage, withServerMessages,
+  GAP_SETTLE_MS, OLD_GAP_MS, createStore, emptyConversation, fromServer, initialState, isMessage, withServerMessages,
 } from '../js/store.js';
 
 const ME = 'alice';
@@ -150,4 +150,16 @@ test('a seq still missing after GAP_SETTLE_MS was never used: syncedSeq moves pa
   const a = store.get().conversations.get('g:a');
   assert.equal(a.syncedSeq, 5);
   assert.equal(a.gap, null);
+});
+
+test('a gap below a message stored long ago is passed at once: no re-checks', async () => {
+  const stored = new Map([['g:a', new Set([1, 2, 4, 5])]]);
+  const { store, sync, timers, clock } = setupChanging([held('g:a', 2)], stored);
+  clock.now = Date.parse('2026-01-01T00:00:01Z') + OLD_GAP_MS;
+  sync.catchUp();
+  await settle();
+  const a = store.get().conversations.get('g:a');
+  assert.equal(a.syncedSeq, 5);
+  assert.equal(a.gap, null);
+  assert.equal(timers.length, 0);
 });

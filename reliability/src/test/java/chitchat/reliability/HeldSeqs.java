@@ -12,7 +12,9 @@ import java.util.TreeSet;
  * outage stops deliveries, not acks), would start the next catch-up after 11. Why not "the newest seq of the
  * last page": seqs are reserved before they are stored, so a page can hold 12 while 11, reserved a moment
  * earlier on another instance, is still being written; after 12, no later page would bring 11. A missing seq
- * is taken as unused only once it has been missing for {@link #SETTLE_MILLIS}. Thread-safe.
+ * is taken as unused only once it has been missing for {@link #SETTLE_MILLIS}. (The browser also passes at once a
+ * gap below a message more than ten minutes old, by its {@code ts}; a device here lives for one test, so every
+ * gap it meets is fresh.) Thread-safe.
  */
 final class HeldSeqs {
 

@@ -104,8 +104,10 @@ final class Device {
         fresh.send(Json.write(Map.of("type", "ready?")));
         try {
             if (!fresh.ready.await(15, TimeUnit.SECONDS)) {
+                // What this end saw, beside the server's threads: tells a probe never sent from an answer lost.
                 throw new AssertionError(user + ": no answer to the readiness probe from " + instance.name()
-                        + " within 15 s; its threads: " + instance.process().dumpThreads());
+                        + " within 15 s; this end: " + fresh.getReadyState() + ", " + fresh.framesReceived.get()
+                        + " frame(s) received " + fresh.received + "; the server's threads: " + instance.process().dumpThreads());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -376,6 +378,8 @@ final class Device {
         private final ChatProcess at;
         private final Map<String, Integer> liveCount = new ConcurrentHashMap<>();
         private final CountDownLatch ready = new CountDownLatch(1);
+        private final AtomicInteger framesReceived = new AtomicInteger();
+        private final List<String> received = new CopyOnWriteArrayList<>();
         private final CountDownLatch closed = new CountDownLatch(1);
         private volatile int closeCode = -1;
 
@@ -391,6 +395,9 @@ final class Device {
 
         @Override
         public void onMessage(String text) {
+            if (framesReceived.getAndIncrement() < 3) {
+                received.add(text); // the first few, for a failed readiness probe's message
+            }
             try {
                 JsonObject frame = Json.parseObject(text);
                 switch (frame.get("type").getAsString()) {

@@ -118,11 +118,14 @@ class ErrorDisclosureTest {
         String big = "{\"username\":\"abc\",\"password\":\"" + "x".repeat(17 * 1024) + "\"}";
         Leaks.assertErrorShape("17 KiB", site.sendAlone(site.request("/api/auth/signup").header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(big))), 413);
-        // The same without a Content-Length: chunked, a megabyte, read no further than the limit.
-        byte[] huge = ("{\"username\":\"abc\",\"password\":\"" + "x".repeat(1 << 20) + "\"}").getBytes(StandardCharsets.UTF_8);
+        // The same without a Content-Length: chunked, refused once the limit is passed. 40 KiB, not more: after the
+        // answer the JDK server drains what is left of a body (up to 64 KiB, sun.net.httpserver.drainAmount) and
+        // closes the connection when more is left; closing a socket with unread bytes sends a reset, which can
+        // overtake the 413 on its way to the client (seen with a megabyte: "header parser received no bytes").
+        byte[] huge = ("{\"username\":\"abc\",\"password\":\"" + "x".repeat(40 * 1024) + "\"}").getBytes(StandardCharsets.UTF_8);
         HttpResponse<String> chunked = site.sendAlone(site.request("/api/auth/login").header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(huge))));
-        Leaks.assertErrorShape("1 MiB chunked", chunked, 413);
+        Leaks.assertErrorShape("40 KiB chunked", chunked, 413);
     }
 
     @Test

@@ -134,17 +134,25 @@ final class ConversationStore implements Numbering {
 
     @Override
     public Optional<Set<String>> recordLate(Message message) {
-        // The same update as stored()'s, on its own: it matches only while lastSeq is below the message.
-        Document before = conversations.findOneAndUpdate(
-                Filters.and(Filters.eq("_id", message.conversation()), Filters.lt("lastSeq", message.seq())),
-                Updates.combine(Updates.set("lastSeq", message.seq()), Updates.set("lastMessage", MessageStore.document(message)),
-                        Updates.set("updatedAt", Date.from(message.ts()))),
+        // stored()'s update, on its own: it matches only while lastSeq is below the message.
+        Document before = conversations.findOneAndUpdate(unrecorded(message), recording(message),
                 new FindOneAndUpdateOptions().returnDocument(ReturnDocument.BEFORE).projection(RESERVE_FIELDS));
         if (before == null) {
             return Optional.empty();
         }
         memberships.raiseForSenders(Map.of(message.conversation(), Map.of(message.sender(), message.seq())));
         return Optional.of(Set.copyOf(strings(before, "members")));
+    }
+
+    /** The conversation of {@code m}, while its lastSeq is below {@code m}: only ever raised, never lowered. */
+    private static Bson unrecorded(Message m) {
+        return Filters.and(Filters.eq("_id", m.conversation()), Filters.lt("lastSeq", m.seq()));
+    }
+
+    /** {@code m} as its conversation's latest: lastSeq, the preview, and the time the list sorts by. */
+    private static Bson recording(Message m) {
+        return Updates.combine(Updates.set("lastSeq", m.seq()), Updates.set("lastMessage", MessageStore.document(m)),
+                Updates.set("updatedAt", Date.from(m.ts())));
     }
 
     @Override
@@ -181,10 +189,7 @@ final class ConversationStore implements Numbering {
             bySender.computeIfAbsent(m.conversation(), c -> new HashMap<>()).merge(m.sender(), m.seq(), Math::max);
         }
         List<UpdateOneModel<Document>> writes = new ArrayList<>();
-        newest.forEach((conversation, m) -> writes.add(new UpdateOneModel<>(
-                Filters.and(Filters.eq("_id", conversation), Filters.lt("lastSeq", m.seq())),
-                Updates.combine(Updates.set("lastSeq", m.seq()), Updates.set("lastMessage", MessageStore.document(m)),
-                        Updates.set("updatedAt", Date.from(m.ts()))))));
+        newest.forEach((conversation, m) -> writes.add(new UpdateOneModel<>(unrecorded(m), recording(m))));
         // Two collections, two round trips: made at the same time, so the batch waits for one.
         java.util.concurrent.CompletableFuture<Void> marks = java.util.concurrent.CompletableFuture.runAsync(
                 () -> memberships.raiseForSenders(bySender), command -> Thread.ofVirtual().start(command));

@@ -44,7 +44,7 @@ final class HttpTestClient {
     }
 
     URI uri(String path) {
-        return LoopbackHttp.request(port, path).build().uri();
+        return LoopbackHttp.uri(port, path);
     }
 
     HttpResponse<String> get(String path, String... headers) {

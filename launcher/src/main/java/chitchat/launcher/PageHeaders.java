@@ -20,13 +20,16 @@ import java.util.Map;
  */
 final class PageHeaders {
 
+    /** The directive an extra WebSocket origin joins. */
+    private static final String CONNECT_SRC = "connect-src 'self'";
+
     /** The Content-Security-Policy's directives, in the order they are sent. */
     private static final List<String> POLICY = List.of(
             "default-src 'self'",
             "script-src 'self'",
             "style-src 'self'",
             "img-src 'self' data:",
-            "connect-src 'self'",
+            CONNECT_SRC,
             "object-src 'none'",
             "frame-ancestors 'none'",
             "base-uri 'none'",
@@ -50,7 +53,7 @@ final class PageHeaders {
 
     static String policy(String extraConnectSource) {
         return String.join("; ", POLICY.stream()
-                .map(d -> extraConnectSource != null && d.equals("connect-src 'self'") ? d + " " + extraConnectSource : d)
+                .map(d -> extraConnectSource != null && d.equals(CONNECT_SRC) ? d + " " + extraConnectSource : d)
                 .toList());
     }
 

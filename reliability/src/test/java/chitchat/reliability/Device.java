@@ -286,13 +286,19 @@ final class Device {
         return held.computeIfAbsent(conversation, c -> new HeldSeqs());
     }
 
-    /** A message (an ack, a frame, a page's item) with the v2 fields reached this device: it holds that seq. */
-    private void hold(JsonObject message) {
+    /**
+     * A message (an ack, a frame, a page's item) with the v2 fields reached this device: it holds that seq. Returns
+     * its conversation's {@link HeldSeqs}, or null for a message without those fields.
+     */
+    private HeldSeqs hold(JsonObject message) {
         JsonElement conversation = message.get("conversation");
         JsonElement seq = message.get("seq");
-        if (conversation != null && conversation.isJsonPrimitive() && seq != null && seq.isJsonPrimitive()) {
-            held(conversation.getAsString()).add(seq.getAsInt());
+        if (conversation == null || !conversation.isJsonPrimitive() || seq == null || !seq.isJsonPrimitive()) {
+            return null;
         }
+        HeldSeqs seqs = held(conversation.getAsString());
+        seqs.add(seq.getAsInt());
+        return seqs;
     }
 
     boolean isOpen() {
@@ -444,15 +450,12 @@ final class Device {
             }
             shownLive.add(id);
             shown.add(id);
-            hold(frame);
+            HeldSeqs seqs = hold(frame);
             // A live message above what is held without a gap: something before it was missed (or is still
             // being written); as the browser does (static-client/js/chat.js), catch up on that conversation,
             // unless a gap is being re-checked there already.
-            JsonElement conversation = frame.get("conversation");
-            JsonElement seq = frame.get("seq");
-            HeldSeqs seqs = conversation != null && conversation.isJsonPrimitive() ? held(conversation.getAsString()) : null;
-            if (seqs != null && seq != null && seq.isJsonPrimitive() && !seqs.hasGap() && seqs.synced() < seq.getAsInt()) {
-                catchUpConversation(conversation.getAsString(), liveGaps, Duration.ZERO);
+            if (seqs != null && !seqs.hasGap() && seqs.synced() < frame.get("seq").getAsInt()) {
+                catchUpConversation(frame.get("conversation").getAsString(), liveGaps, Duration.ZERO);
             }
         }
 

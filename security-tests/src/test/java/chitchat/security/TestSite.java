@@ -112,7 +112,7 @@ final class TestSite implements AutoCloseable {
     }
 
     URI uri(String pathAndQuery) {
-        return URI.create("http://127.0.0.1:" + httpPort() + pathAndQuery);
+        return LoopbackHttp.uri(httpPort(), pathAndQuery);
     }
 
     HttpRequest.Builder request(String pathAndQuery) {

@@ -30,9 +30,14 @@ public final class LoopbackHttp {
     private LoopbackHttp() {
     }
 
+    /** {@code pathAndQuery} on {@code port} of the loopback interface. */
+    public static URI uri(int port, String pathAndQuery) {
+        return URI.create("http://127.0.0.1:" + port + pathAndQuery);
+    }
+
     /** A request to {@code pathAndQuery} on {@code port} of the loopback interface, with the request timeout. */
     public static HttpRequest.Builder request(int port, String pathAndQuery) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery)).timeout(REQUEST_TIMEOUT);
+        return HttpRequest.newBuilder(uri(port, pathAndQuery)).timeout(REQUEST_TIMEOUT);
     }
 
     /**
@@ -74,12 +79,9 @@ public final class LoopbackHttp {
     /** The same as {@link #send(HttpRequest)}, or empty when the server does not answer (down, or timed out). */
     public static Optional<HttpResponse<String>> trySend(HttpRequest request) {
         try {
-            return Optional.of(CLIENT.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)));
-        } catch (IOException e) {
+            return Optional.of(send(CLIENT, request));
+        } catch (UncheckedIOException noAnswer) {
             return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted: " + request.method() + " " + request.uri(), e);
         }
     }
 

@@ -205,8 +205,12 @@ phase "client test done ($((SECONDS - start)) s)"
 
 # --- nginx: phase 1's WebSockets went to both chat containers -----------------------------------
 
-podman logs "${cid[web]}" 2>&1 | sed '/stack-test-phase-1-done/q' \
-    | grep -o '"GET /ws [^"]*" 101 .*upstream=[0-9.]*' | sed 's/.*upstream=//' | sort -u >"$tmp/ws-upstreams"
+# To a file first: `sed .../q` stops reading at the marker, and a `podman logs` still writing into that pipe
+# would die of SIGPIPE, which pipefail and set -e turn into the whole script's exit 141 (seen once in CI). No
+# match is not an error here either: the check below says what it found.
+timeout 60 podman logs "${cid[web]}" >"$tmp/web.log" 2>&1
+sed '/stack-test-phase-1-done/q' "$tmp/web.log" \
+    | { grep -o '"GET /ws [^"]*" 101 .*upstream=[0-9.]*' || true; } | sed 's/.*upstream=//' | sort -u >"$tmp/ws-upstreams"
 on1=0 on2=0
 while read -r ip; do
     [[ " $chat1_ips " == *" $ip "* ]] && on1=1
